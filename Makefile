@@ -1,0 +1,34 @@
+# pufa: every target sets itself up (a .venv with the pinned dependencies) on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve site test check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+## make serve: build the sample site and serve it on http://127.0.0.1:8000 (drafts shown)
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## make site: the publishable site in site/, strict (any warning fails)
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## make check: validate articles and data without building
+check: $(STAMP)
+	$(BIN)/pufa check
+
+## make test: every test, browser tests included (installs Chromium and CJK fonts if it can)
+test: $(STAMP)
+	bash scripts/ensure-browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site build .pytest_cache

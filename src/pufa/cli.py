@@ -1,0 +1,89 @@
+"""The `pufa` command: what editors and engineers do at the command line.
+
+It goes through the same loaders as the build, so the CLI and the site never disagree
+about what is valid. Errors go to stderr, in Chinese, and the exit code is non-zero.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import clock
+from .errors import ContentError
+from .files import write_atomic
+from .scaffold import create_article
+from .schema import SCHEMA_PATH, render_schema
+from .site import Site, load_site
+
+STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="项目根目录（含 articles/ 和 data/）",
+)
+
+
+def _load(root: Path) -> Site:
+    try:
+        return load_site(root)
+    except ContentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+def _today():
+    try:
+        return clock.today()
+    except clock.ClockError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+@click.group(help="人社普法网站的发布工具。")
+def main() -> None:
+    pass
+
+
+@main.command(help="检查全部文章和数据文件，报告所有问题。")
+@root_option
+def check(root: Path) -> None:
+    site = _load(root)
+    today = _today()
+    counts = Counter(article.status(today) for article in site.articles)
+    parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
+    click.echo(f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。")
+
+
+@main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")
+@click.option("--column", "column_name", required=True, help="栏目名称，如 人社小课堂 或 以案释法")
+@click.option("--title", required=True, help="文章标题")
+@root_option
+def new(column_name: str, title: str, root: Path) -> None:
+    site = _load(root)
+    column = site.registries.column_named(column_name)
+    if column is None:
+        names = "、".join(c.name for c in site.registries.columns)
+        click.echo(f"--column: 未知的栏目“{column_name}”，可用：{names}", err=True)
+        sys.exit(2)
+    title = title.strip()
+    if not title:
+        click.echo("--title: 标题不能为空", err=True)
+        sys.exit(2)
+    path = create_article(root / "articles", list(site.articles), column, title, _today())
+    click.echo(f"已新建草稿：{path.relative_to(root)}")
+    click.echo("填写摘要、主题和正文，经法制审核后填写 review 并删除 draft: true 即可发布。")
+
+
+@main.command(help=f"生成文章头信息的 JSON Schema（{SCHEMA_PATH}），供编辑器自动补全和检查。")
+@root_option
+def schema(root: Path) -> None:
+    site = _load(root)
+    write_atomic(root / SCHEMA_PATH, render_schema(site.registries))
+    click.echo(f"已写入 {SCHEMA_PATH}")

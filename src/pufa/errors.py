@@ -1,0 +1,37 @@
+"""Problems found in content, reported the way an editor can act on them.
+
+Every problem names the file, the line (when known) and the field, and says what was
+expected. Loaders collect all problems before failing, so one run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{where}: {what}"
+
+
+class ContentError(Exception):
+    """One or more problems that stop the content from being published."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        count = len(self.problems)
+        lines = [f"发现 {count} 处内容问题，无法发布：" if count > 1 else "发现内容问题，无法发布："]
+        lines += [f"  {problem}" for problem in self.problems]
+        return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""Split an article into YAML front matter and Markdown body, keeping line numbers.
+
+Editors write YAML by hand, so errors must point at the line they typed. The YAML is
+read without PyYAML's implicit timestamps: ``date: 2023-13-01`` then reaches validation
+as text and gets a proper message instead of a bare ValueError from deep inside PyYAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+
+class _EditorLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings; validation parses them strictly."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """Front matter as data, its keys' line numbers in the file, and the body."""
+
+    path: Path
+    meta: dict[str, Any]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    def line_of(self, key: str | None) -> int | None:
+        return self.key_lines.get(key) if key else None
+
+
+class YamlSyntaxError(ValueError):
+    """The YAML cannot be read at all; carries the Problem to report."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
+    """Parse YAML once; return the data and the line of each top-level key or list item.
+
+    A syntax error or a key written twice (PyYAML would silently keep the last) raises
+    YamlSyntaxError with the file's line number.
+    """
+    loader = _EditorLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise YamlSyntaxError(Problem(path, f"YAML 语法错误（{reason}）", line)) from None
+    finally:
+        loader.dispose()
+    key_lines: dict[Any, int] = {}
+    if isinstance(node, yaml.SequenceNode):
+        key_lines = {index: first_line + item.start_mark.line for index, item in enumerate(node.value)}
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key, line = str(key_node.value), first_line + key_node.start_mark.line
+            if key in key_lines:
+                raise YamlSyntaxError(Problem(path, f"键重复（第 {key_lines[key]} 行已写过）", line, key))
+            key_lines[key] = line
+    return data, key_lines
+
+
+def split_document(text: str, path: Path) -> SourceDocument:
+    """Read ``---``-fenced front matter at the top of a Markdown file."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise YamlSyntaxError(Problem(path, "文件开头缺少以 --- 包围的 YAML 头信息", 1))
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise YamlSyntaxError(Problem(path, "YAML 头信息没有以 --- 结束", 1))
+    yaml_text = "".join(lines[1:index])
+    meta, key_lines = load_yaml(yaml_text, path, first_line=2)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise YamlSyntaxError(Problem(path, "YAML 头信息应为“键: 值”形式的映射", 2))
+    body = "".join(lines[index + 1 :])
+    return SourceDocument(path, meta, key_lines, body, body_line=index + 2)

@@ -1,0 +1,124 @@
+"""Validated records: the registries in data/ and an article's front matter.
+
+pydantic models forbid unknown keys, so a typo such as ``topic:`` for ``topics:`` is an
+error instead of a silently ignored field. Dates are parsed strictly from text (see
+frontmatter.py) so that 2023-13-01 gets a message an editor understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from .clock import parse_iso_date
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _to_date(value: object) -> object:
+    if isinstance(value, str):
+        return parse_iso_date(value.strip())
+    return value
+
+
+IsoDate = Annotated[Date, BeforeValidator(_to_date)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(_Record):
+    """A column (栏目) such as 人社小课堂; its slug is its folder and URL."""
+
+    name: Text
+    slug: Slug
+    numbered: bool = Field(description="每篇文章是否有期数（同一年内不重复）")
+    description: Text
+    sections: list[Text] = Field(default_factory=list, description="pufa new 写入的惯用小标题")
+
+
+class Topic(_Record):
+    name: Text
+    slug: Slug
+    description: Text
+
+
+class Audience(_Record):
+    name: Text
+    slug: Slug
+    description: Text
+
+
+class Review(_Record):
+    """法制审核: who signed the article off, and when."""
+
+    reviewer: Text = Field(description="法制审核人员")
+    date: IsoDate = Field(description="审核日期，YYYY-MM-DD")
+
+
+class FrontMatter(_Record):
+    """The YAML header every article starts with (keys in English, values in Chinese)."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] = Field(
+        description="标题（同步到公众号时不超过 32 字）"
+    )
+    column: Text = Field(description="栏目名称，见 data/columns.yml")
+    issue: int | None = Field(default=None, ge=1, description="期数，仅编号栏目（人社小课堂）使用")
+    date: IsoDate = Field(description="发布日期（北京时间），YYYY-MM-DD；晚于今天即为定时发布")
+    updated: IsoDate | None = Field(default=None, description="更新日期，YYYY-MM-DD")
+    topics: list[Text] = Field(default_factory=list, description="主题，见 data/topics.yml")
+    audiences: list[Text] = Field(default_factory=list, description="适用人群，见 data/audiences.yml")
+    laws: list[Text] = Field(default_factory=list, description="引用的法律法规，如“劳动合同法 第八十二条”")
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="摘要，用于列表、订阅源和分享卡片"
+    )
+    author: Text = Field(description="作者或供稿单位")
+    review: Review | None = Field(default=None, description="法制审核；未经审核的文章不能发布")
+    wechat: Annotated[str, StringConstraints(pattern=r"^https://mp\.weixin\.qq\.com/\S+$")] | None = Field(
+        default=None, description="公众号转载地址"
+    )
+    cover: Text | None = Field(default=None, description="封面图片，相对于文章所在目录")
+    draft: bool = Field(default=False, description="草稿不发布")
+
+
+Status = Literal["published", "draft", "scheduled"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article that passed validation, with what the build needs to place it."""
+
+    meta: FrontMatter
+    column: Column
+    slug: str
+    source: Path
+    body: str
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def year(self) -> int:
+        return self.meta.date.year
+
+    @property
+    def src_uri(self) -> str:
+        """Where the article pretends to live in docs/, so relative links resolve beside it."""
+        return f"{self.column.slug}/{self.year}/{self.slug}.md"
+
+    @property
+    def url(self) -> str:
+        return f"{self.column.slug}/{self.year}/{self.slug}/"
+
+    def status(self, today: Date) -> Status:
+        if self.meta.draft:
+            return "draft"
+        if self.meta.date > today:
+            return "scheduled"
+        return "published"

@@ -1,0 +1,132 @@
+"""Generated pages: articles, paginated column listings and the home page's latest lists.
+
+Pages are produced as Markdown from the loaded models (never by re-reading other pages),
+so a listing costs nothing per article beyond its summary. Links use docs-root paths to
+the pages' source files (``/ketang/2023/x.md``): MkDocs checks them and makes them relative.
+This module alone touches Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import jinja2
+
+from .models import Article, Column, Status
+from .readtime import reading_minutes
+from .site import Site
+
+PER_PAGE = 20
+LATEST_ON_HOME = 6
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+
+STATUS_LABELS: dict[Status, str] = {"published": "", "draft": "草稿", "scheduled": "定时发布"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to add to the build: where it pretends to live in docs/, and its Markdown.
+
+    Only section pages go in the navigation; articles never do (2,000 articles listed on
+    every page once made a 1.3 GB site)."""
+
+    src_uri: str
+    content: str
+    in_nav: bool = False
+
+
+def cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def md_text(value: str) -> str:
+    """Text safe to place in Markdown: HTML-escaped and with Markdown's markup escaped."""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def cite(law: str) -> str:
+    """'劳动合同法 第八十二条' → '《劳动合同法》第八十二条'."""
+    name, _, article = law.partition(" ")
+    return f"《{name}》{article.strip()}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pufa", "templates"),
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(cn_date=cn_date, md=md_text, yaml=lambda v: json.dumps(v, ensure_ascii=False), cite=cite)
+    env.globals.update(STATUS_LABELS=STATUS_LABELS)
+    return env
+
+
+class PageRenderer:
+    """Renders every generated page for one build (one ``today``, preview or not)."""
+
+    def __init__(self, site: Site, today: date, preview: bool):
+        self.site = site
+        self.today = today
+        self.preview = preview
+        self.visible = site.visible(today, preview)
+        self._env = _environment()
+
+    def pages(self) -> list[Page]:
+        pages: list[Page] = []
+        for column in self.site.registries.columns:
+            articles = self.site.in_column(self.visible, column)
+            pages += self.column_pages(column, articles)
+            pages += [self.article_page(articles, index) for index in range(len(articles))]
+        return pages
+
+    def article_page(self, column_articles: list[Article], index: int) -> Page:
+        """``column_articles`` is newest first: the newer neighbour is 'next'."""
+        article = column_articles[index]
+        newer = column_articles[index - 1] if index > 0 else None
+        older = column_articles[index + 1] if index + 1 < len(column_articles) else None
+        content = self._env.get_template("article.md.j2").render(
+            article=article,
+            meta=article.meta,
+            column=article.column,
+            status=article.status(self.today),
+            minutes=reading_minutes(article.body),
+            newer=newer,
+            older=older,
+        )
+        return Page(article.src_uri, content)
+
+    def column_pages(self, column: Column, articles: list[Article]) -> list[Page]:
+        count = max(1, math.ceil(len(articles) / PER_PAGE))
+        pages = []
+        for number in range(1, count + 1):
+            chunk = articles[(number - 1) * PER_PAGE : number * PER_PAGE]
+            content = self._env.get_template("column.md.j2").render(
+                column=column,
+                entries=[(a, a.status(self.today)) for a in chunk],
+                number=number,
+                count=count,
+                total=len(articles),
+                page_uri=lambda n: column_page_uri(column, n),
+            )
+            pages.append(Page(column_page_uri(column, number), content, in_nav=number == 1))
+        return pages
+
+    def home_latest(self) -> str:
+        """The home page's 'latest in each column' block, as Markdown."""
+        columns = [
+            (column, [(a, a.status(self.today)) for a in self.site.in_column(self.visible, column)[:LATEST_ON_HOME]])
+            for column in self.site.registries.columns
+        ]
+        return self._env.get_template("latest.md.j2").render(columns=columns)
+
+
+def column_page_uri(column: Column, number: int) -> str:
+    return f"{column.slug}/index.md" if number == 1 else f"{column.slug}/page/{number}.md"

@@ -1,0 +1,34 @@
+"""The whole site's content, loaded once per build through the same path as the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .articles import Asset, find_assets, load_articles
+from .models import Article, Column
+from .registry import Registries, load_registries
+
+
+@dataclass(frozen=True)
+class Site:
+    registries: Registries
+    articles: tuple[Article, ...]
+    """Every valid article, newest first, whatever its status."""
+    assets: tuple[Asset, ...]
+
+    def visible(self, today: date, preview: bool) -> list[Article]:
+        """What a build shows: only published articles, or everything when previewing."""
+        return [a for a in self.articles if preview or a.status(today) == "published"]
+
+    def in_column(self, articles: list[Article], column: Column) -> list[Article]:
+        return [a for a in articles if a.column == column]
+
+
+def load_site(root: Path) -> Site:
+    """Load data/ and articles/ under ``root``; raises ContentError on any problem."""
+    registries = load_registries(root / "data", root)
+    articles_dir = root / "articles"
+    articles = load_articles(articles_dir, root, registries)
+    return Site(registries, tuple(articles), tuple(find_assets(articles_dir)))
