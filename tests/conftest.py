@@ -95,8 +95,13 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The shipped sample content, built once per test session."""
     result = run_build(REPO, site=tmp_path_factory.mktemp("sample") / "site")
     assert result.returncode == 0, result.output
-    return result.site
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_build: BuildResult) -> Path:
+    return sample_build.site

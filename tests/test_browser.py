@@ -1,0 +1,98 @@
+"""The built sample site in headless Chromium, as a reader on a desktop or a phone sees it.
+
+Debian's /usr/bin/chromium is used (Playwright cannot download its own browser here).
+Screenshots land in build/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = REPO / "build" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(sample_site: Path):
+    handler = functools.partial(QuietHandler, directory=str(sample_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, width: int) -> tuple[Page, list[str]]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    return page, requested
+
+
+PAGES = {"home": "/", "column": "/ketang/", "article": "/ketang/2023/naxie-qingxing-rending-gongshang/"}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_render_chinese_and_stay_on_this_host(server, browser, name, width):
+    page, requested = open_page(browser, width)
+    page.goto(server + PAGES[name], wait_until="networkidle")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    heading = page.locator("article h1").first.inner_text()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in heading)
+    assert page.locator(".md-footer").inner_text().count("主办单位") == 1
+    hosts = {urlparse(url).hostname for url in requested}
+    assert hosts == {"127.0.0.1"}, requested
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+    page.context.close()
+
+
+def search(page: Page, server: str, query: str) -> list[str]:
+    page.goto(server + "/", wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    field = page.locator("input.md-search__input")
+    field.fill(query)
+    field.press("End")  # fill() fires no key event, and Material searches on key events
+    results = page.locator(".md-search-result__item h1")
+    results.first.wait_for(timeout=15000)
+    return [text.replace("\u200b", "") for text in results.all_inner_texts()]
+
+
+def test_searching_gongshang_finds_the_work_injury_articles(server, browser):
+    page, _ = open_page(browser, 1280)
+    titles = search(page, server, "工伤")
+    page.screenshot(path=str(SHOTS / "search-gongshang.png"))
+    assert len(titles) >= 3
+    assert all("工伤" in title for title in titles[:3]), titles
+    assert "哪些情形可以认定为工伤？" in titles
+    page.context.close()
