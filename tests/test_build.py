@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE_TODAY
+from conftest import MKDOCS, REPO, SAMPLE_TODAY
 from htmltools import links, read, resources
 from pufa.clock import parse_iso_date
 from pufa.site import load_site
@@ -168,3 +170,15 @@ def test_a_duplicate_slug_fails_the_build(project):
 def test_the_sample_build_is_strict_and_quiet(sample_build):
     assert "WARNING" not in sample_build.output
     assert "Traceback" not in sample_build.output
+
+
+def test_the_build_fails_when_jieba_is_missing(project, tmp_path):
+    """Material would silently index Chinese unsegmented; the hook refuses instead."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "jieba.py").write_text("raise ImportError('jieba blocked for this test')\n", encoding="utf-8")
+    project.article("ketang/2023/yi.md")
+    env = {**os.environ, "PUFA_TODAY": SAMPLE_TODAY, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(blocker)}
+    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=project.root, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "缺少 jieba：中文搜索无法分词" in proc.stdout + proc.stderr
