@@ -91,8 +91,11 @@ def search(page: Page, server: str, query: str) -> list[str]:
 def test_searching_gongshang_finds_the_work_injury_articles(server, browser):
     page, _ = open_page(browser, 1280)
     titles = search(page, server, "工伤")
+    page.wait_for_timeout(500)  # let the dialog finish fading in
     page.screenshot(path=str(SHOTS / "search-gongshang.png"))
     assert len(titles) >= 3
     assert all("工伤" in title for title in titles[:3]), titles
     assert "哪些情形可以认定为工伤？" in titles
+    snippets = page.locator(".md-search-result__item").first.inner_text()
+    assert "适用人群" not in snippets, "article headers are not indexed, so results show the text"
     page.context.close()
