@@ -114,7 +114,9 @@ def _validate(
     problems += found
     if found or column is None:
         return None
-    return Article(meta=meta, column=column, slug=slug, source=path, body=doc.body, key_lines=doc.key_lines)
+    return Article(
+        meta=meta, column=column, slug=slug, source=path, body=doc.body, key_lines=doc.key_lines, body_line=doc.body_line
+    )
 
 
 def _duplicates(articles: list[Article]) -> list[Problem]:

@@ -42,7 +42,7 @@ class Column(_Record):
     slug: Slug
     numbered: bool = Field(description="每篇文章是否有期数（同一年内不重复）")
     description: Text
-    sections: list[Text] = Field(default_factory=list, description="pufa new 写入的惯用小标题")
+    sections: tuple[Text, ...] = Field(default=(), description="pufa new 写入的惯用小标题")
 
 
 class Topic(_Record):
@@ -55,6 +55,21 @@ class Audience(_Record):
     name: Text
     slug: Slug
     description: Text
+
+
+class Law(_Record):
+    """A law, regulation or document in the registry (data/laws.yml)."""
+
+    short: Text = Field(description="简称，文章中引用时使用，如“劳动合同法”")
+    name: Text = Field(description="全称，如“中华人民共和国劳动合同法”")
+    slug: Slug
+    kind: Literal["法律", "行政法规", "部门规章", "司法解释", "规范性文件"]
+    issuer: Text = Field(description="制定机关（及令号、文号）")
+    version: Text = Field(description="现行有效版本")
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = Field(
+        default=None, description="国家法律法规数据库等权威来源的链接（确知时才填写）"
+    )
+    aliases: tuple[Text, ...] = Field(default=(), description="正文中可能出现的其他名称")
 
 
 class Review(_Record):
@@ -102,6 +117,7 @@ class Article:
     source: Path
     body: str
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    body_line: int = 1
 
     @property
     def year(self) -> int:

@@ -16,6 +16,8 @@ from datetime import date
 
 import jinja2
 
+from .citations import Citation
+from .indexes import build_archive, build_law_index, build_term_index, related_articles
 from .models import Article, Column, Status
 from .readtime import reading_minutes
 from .site import Site
@@ -85,14 +87,54 @@ class PageRenderer:
             articles = self.site.in_column(self.visible, column)
             pages += self.column_pages(column, articles)
             pages += [self.article_page(articles, index) for index in range(len(articles))]
+        pages += self.term_pages("topics", "主题", self.site.registries.topics)
+        pages += self.term_pages("audiences", "适用人群", self.site.registries.audiences)
+        pages += self.law_pages()
+        pages.append(self.archive_page())
         return pages
+
+    def _render(self, template: str, **context) -> str:
+        return self._env.get_template(template).render(today=self.today, **context)
+
+    def term_pages(self, field: str, label: str, terms) -> list[Page]:
+        """The overview of all topics (or audiences) and one page for each that has articles."""
+        indexes = build_term_index(self.visible, terms, field)
+        pages = [Page(f"{field}/index.md", self._render("terms.md.j2", field=field, label=label, indexes=indexes), True)]
+        for index in indexes:
+            if index.articles:
+                entries = [(a, a.status(self.today)) for a in index.articles]
+                content = self._render("term.md.j2", field=field, label=label, term=index.term, entries=entries)
+                pages.append(Page(f"{field}/{index.term.slug}.md", content))
+        return pages
+
+    def law_pages(self) -> list[Page]:
+        indexes = build_law_index(self.visible, self.site.citations, self.site.registries.laws)
+        pages = [Page("laws/index.md", self._render("laws.md.j2", indexes=indexes), True)]
+        for index in indexes:
+            if index.articles:
+                pages.append(Page(f"laws/{index.law.slug}.md", self._render("law.md.j2", index=index)))
+        return pages
+
+    def archive_page(self) -> Page:
+        years = build_archive(self.visible)
+        return Page("archive.md", self._render("archive.md.j2", years=years, total=len(self.visible)), True)
+
+    def cited_laws(self, article: Article) -> list[tuple[Citation, list[Citation]]]:
+        """The article's citations grouped by law, laws in order of first citation."""
+        grouped: dict[str, list[Citation]] = {}
+        for citation in self.site.citations[article.slug]:
+            grouped.setdefault(citation.law.slug, []).append(citation)
+        return [
+            (group[0], sorted((c for c in group if c.article), key=lambda c: c.article)) for group in grouped.values()
+        ]
 
     def article_page(self, column_articles: list[Article], index: int) -> Page:
         """``column_articles`` is newest first: the newer neighbour is 'next'."""
         article = column_articles[index]
         newer = column_articles[index - 1] if index > 0 else None
         older = column_articles[index + 1] if index + 1 < len(column_articles) else None
-        content = self._env.get_template("article.md.j2").render(
+        content = self._render(
+            "article.md.j2",
             article=article,
             meta=article.meta,
             column=article.column,
@@ -100,6 +142,10 @@ class PageRenderer:
             minutes=reading_minutes(article.body),
             newer=newer,
             older=older,
+            topics=self._terms(article.meta.topics, self.site.registries.topics),
+            audiences=self._terms(article.meta.audiences, self.site.registries.audiences),
+            cited=self.cited_laws(article),
+            related=[(a, a.status(self.today)) for a in related_articles(article, self.visible, self.site.citations)],
         )
         return Page(article.src_uri, content)
 
@@ -108,7 +154,8 @@ class PageRenderer:
         pages = []
         for number in range(1, count + 1):
             chunk = articles[(number - 1) * PER_PAGE : number * PER_PAGE]
-            content = self._env.get_template("column.md.j2").render(
+            content = self._render(
+                "column.md.j2",
                 column=column,
                 entries=[(a, a.status(self.today)) for a in chunk],
                 number=number,
@@ -125,7 +172,12 @@ class PageRenderer:
             (column, [(a, a.status(self.today)) for a in self.site.in_column(self.visible, column)[:LATEST_ON_HOME]])
             for column in self.site.registries.columns
         ]
-        return self._env.get_template("latest.md.j2").render(columns=columns)
+        return self._render("latest.md.j2", columns=columns)
+
+    @staticmethod
+    def _terms(names: list[str], registry) -> list:
+        by_name = {term.name: term for term in registry}
+        return [by_name[name] for name in names]
 
 
 def column_page_uri(column: Column, number: int) -> str:

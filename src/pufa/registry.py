@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .frontmatter import YamlSyntaxError, load_yaml
-from .models import Audience, Column, Topic
+from .models import Audience, Column, Law, Topic
 from .validation import did_you_mean, validation_problems
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -25,6 +25,7 @@ class Registries:
     columns: tuple[Column, ...]
     topics: tuple[Topic, ...]
     audiences: tuple[Audience, ...]
+    laws: tuple[Law, ...] = ()
 
     def column_named(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -44,7 +45,7 @@ def _load_list(path: Path, root: Path, model: type[Record], problems: list[Probl
         problems.append(Problem(shown, "应为列表，每项一条记录", 1))
         return []
     records: list[Record] = []
-    seen: dict[str, dict[str, int]] = {"name": {}, "slug": {}}
+    seen: dict[str, dict[str, int]] = {key: {} for key in ("name", "slug", "short") if key in model.model_fields}
     for index, item in enumerate(data):
         try:
             record = model.model_validate(item)
@@ -61,14 +62,15 @@ def _load_list(path: Path, root: Path, model: type[Record], problems: list[Probl
 
 
 def load_registries(data_dir: Path, root: Path) -> Registries:
-    """Load and check data/columns.yml, topics.yml and audiences.yml."""
+    """Load and check data/columns.yml, topics.yml, audiences.yml and laws.yml."""
     problems: list[Problem] = []
     columns = _load_list(data_dir / "columns.yml", root, Column, problems)
     topics = _load_list(data_dir / "topics.yml", root, Topic, problems)
     audiences = _load_list(data_dir / "audiences.yml", root, Audience, problems)
+    laws = _load_list(data_dir / "laws.yml", root, Law, problems)
     if problems:
         raise ContentError(problems)
-    return Registries(tuple(columns), tuple(topics), tuple(audiences))
+    return Registries(tuple(columns), tuple(topics), tuple(audiences), tuple(laws))
 
 
 def unknown_names(values: list[str], known: list[str]) -> list[str]:

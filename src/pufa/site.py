@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from .articles import Asset, find_assets, load_articles
+from .citations import Citation, LawBook, article_citations
+from .errors import ContentError, Problem
 from .models import Article, Column
 from .registry import Registries, load_registries
 
@@ -17,6 +19,8 @@ class Site:
     articles: tuple[Article, ...]
     """Every valid article, newest first, whatever its status."""
     assets: tuple[Asset, ...]
+    citations: dict[str, tuple[Citation, ...]]
+    """Each article's citations (front matter and text), by slug."""
 
     def visible(self, today: date, preview: bool) -> list[Article]:
         """What a build shows: only published articles, or everything when previewing."""
@@ -31,4 +35,12 @@ def load_site(root: Path) -> Site:
     registries = load_registries(root / "data", root)
     articles_dir = root / "articles"
     articles = load_articles(articles_dir, root, registries)
-    return Site(registries, tuple(articles), tuple(find_assets(articles_dir)))
+    book = LawBook(registries.laws)
+    citations: dict[str, tuple[Citation, ...]] = {}
+    problems: list[Problem] = []
+    for article in articles:
+        citations[article.slug], found = article_citations(article, book)
+        problems += found
+    if problems:
+        raise ContentError(problems)
+    return Site(registries, tuple(articles), tuple(find_assets(articles_dir)), citations)
