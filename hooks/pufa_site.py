@@ -12,8 +12,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from pufa import clock
+from pufa import clock, search
 from pufa.errors import ContentError
+from pufa.files import write_atomic
 from pufa.pages import PageRenderer
 from pufa.site import load_site
 
@@ -32,7 +33,7 @@ def on_config(config):
     global _renderer
     _renderer = None
     try:
-        import jieba  # noqa: F401  Material silently skips Chinese segmentation without it
+        import jieba  # Material silently skips Chinese segmentation without it
     except ImportError:
         raise PluginError("缺少 jieba：中文搜索无法分词。请运行 make serve 或 pip install -e . 安装依赖。") from None
     root = Path(config.config_file_path).parent
@@ -41,6 +42,8 @@ def on_config(config):
         today = clock.today()
     except (ContentError, clock.ClockError) as exc:
         raise PluginError(str(exc)) from None
+    for word in search.search_terms(site.registries, root / "data" / "search_terms.txt"):
+        jieba.add_word(word)  # Material's search segments with this same jieba instance
     # `mkdocs serve` is the editors' preview: drafts and scheduled articles show, with a banner.
     _renderer = PageRenderer(site, today, preview=_command == "serve")
     return config
@@ -54,6 +57,13 @@ def on_files(files: Files, config) -> Files:
     for asset in _renderer.site.assets:
         files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.path)))
     return files
+
+
+def on_post_build(config) -> None:
+    """Runs after Material's search plugin has written its index (hooks come after plugins)."""
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.is_file():
+        write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -7,6 +7,7 @@ Screenshots land in build/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import threading
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from conftest import REPO
+from pufa.search import material_default_index
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = REPO / "build" / "screenshots"
@@ -99,3 +101,36 @@ def test_searching_gongshang_finds_the_work_injury_articles(server, browser):
     snippets = page.locator(".md-search-result__item").first.inner_text()
     assert "适用人群" not in snippets, "article headers are not indexed, so results show the text"
     page.context.close()
+
+
+QUERIES = {
+    "工伤认定": lambda titles: all("工伤" in t for t in titles[:4]),
+    "拖欠工资": lambda titles: "拖欠" in titles[0] and "年底讨薪：工资被拖欠了，可以向哪里投诉？" in titles[:3],
+    "劳动仲裁": lambda titles: titles[0] == "劳动仲裁怎么申请？记住一年时效",
+}
+
+
+@pytest.mark.parametrize("query", list(QUERIES))
+def test_the_trades_terms_find_the_relevant_articles_first(server, browser, query):
+    page, _ = open_page(browser, 1280)
+    titles = search(page, server, query)
+    page.context.close()
+    assert QUERIES[query](titles), titles
+
+
+def test_the_compact_index_is_smaller_and_finds_exactly_what_materials_default_finds(server, browser, sample_site):
+    compact = (sample_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    default = material_default_index(compact)
+    saved = 1 - len(compact.encode("utf-8")) / len(default.encode("utf-8"))
+    print(f"search index: pufa {len(compact.encode()):,} bytes, Material default {len(default.encode()):,} bytes, "
+          f"{saved:.0%} smaller")
+    assert not re.search(r"\\u[4-9a-f][0-9a-f]{3}", compact), "Chinese is written as UTF-8, not escaped"
+    assert saved >= 0.40
+    for query in QUERIES:
+        ours, _ = open_page(browser, 1280)
+        theirs, _ = open_page(browser, 1280)
+        theirs.route("**/search/search_index.json", lambda route: route.fulfill(
+            body=default, content_type="application/json"))
+        assert search(ours, server, query) == search(theirs, server, query)
+        ours.context.close()
+        theirs.context.close()

@@ -183,3 +183,9 @@ def test_the_build_fails_when_jieba_is_missing(project, tmp_path):
     proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=project.root, env=env, capture_output=True, text=True)
     assert proc.returncode != 0
     assert "缺少 jieba：中文搜索无法分词" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("term", ["工伤认定", "劳动仲裁", "农民工工资专用账户", "拒不支付劳动报酬罪"])
+def test_the_trades_terms_stay_whole_in_the_search_index(sample_site: Path, term):
+    index = (sample_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert f"\u200b{term}\u200b" in index

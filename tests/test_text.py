@@ -58,3 +58,13 @@ def test_citations_and_dates_read_the_chinese_way():
     assert cite("劳动合同法 第八十二条") == "《劳动合同法》第八十二条"
     assert cite("新就业形态劳动者权益保障指导意见") == "《新就业形态劳动者权益保障指导意见》"
     assert cn_date(date(2023, 3, 5)) == "2023年3月5日"
+
+
+def test_atomic_writes_leave_readable_files_and_no_temp(tmp_path):
+    from pufa.files import write_atomic
+    target = tmp_path / "sub" / "index.json"
+    write_atomic(target, "{}")
+    write_atomic(target, '{"a":1}')
+    assert target.read_text(encoding="utf-8") == '{"a":1}'
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["index.json"]

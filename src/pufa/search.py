@@ -1,0 +1,38 @@
+"""Chinese search: the words jieba must keep whole, and a smaller search index.
+
+Material segments Chinese with jieba at build time; the browser then matches whole
+tokens. A reader who types 工伤认定 gets nothing if the index only holds 工伤 and 认定,
+so the trade's terms (and every topic, audience and law name) go into jieba's dictionary.
+Material writes its index with \\uXXXX escapes, six bytes for each Chinese character where
+UTF-8 needs three; rewriting it unescaped changes no data, only bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .registry import Registries
+
+
+def search_terms(registries: Registries, terms_file: Path) -> list[str]:
+    """Words to keep whole: the hand-written list, then registry names, without repeats."""
+    words = []
+    if terms_file.is_file():
+        for line in terms_file.read_text(encoding="utf-8").splitlines():
+            word = line.split("#", 1)[0].strip()
+            if word:
+                words.append(word)
+    words += [t.name for t in registries.topics] + [a.name for a in registries.audiences]
+    words += [law.short for law in registries.laws if "（" not in law.short]
+    return list(dict.fromkeys(words))
+
+
+def compact_index(text: str) -> str:
+    """The same search index as UTF-8 text instead of \\uXXXX escapes."""
+    return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+
+
+def material_default_index(text: str) -> str:
+    """The index as Material writes it (for measuring what compact_index saves)."""
+    return json.dumps(json.loads(text), separators=(",", ":"), default=str)
