@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, SAMPLE_TODAY
 from htmltools import links, read
 from pufa.clock import parse_iso_date
-from pufa.indexes import related_articles
+from pufa.indexes import cited_law_sets, related_articles
 from pufa.site import load_site
 
 SITE = load_site(REPO)
@@ -73,7 +73,7 @@ def test_the_archive_counts_every_article_by_year_and_month(sample_site: Path):
 
 def test_related_articles_share_topics_or_laws_and_never_include_the_article():
     for article in VISIBLE:
-        related = related_articles(article, VISIBLE, SITE.citations)
+        related = related_articles(article, VISIBLE, cited_law_sets(SITE.citations))
         assert article not in related and len(related) <= 5
         mine = set(article.meta.topics) | {c.law.slug for c in SITE.citations[article.slug]}
         for other in related:
@@ -86,7 +86,7 @@ def test_related_ties_go_to_the_newest(project):
         project.article(f"ketang/2023/a{n}.md", issue=n, date=day)
     site = load_site(project.root)
     me = next(a for a in site.articles if a.slug == "yi")
-    related = related_articles(me, list(site.articles), site.citations)
+    related = related_articles(me, list(site.articles), cited_law_sets(site.citations))
     assert [a.meta.date.month for a in related] == [7, 6, 5, 4, 3]
 
 

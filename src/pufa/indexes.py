@@ -80,23 +80,25 @@ def build_law_index(
 
 
 def related_articles(
-    article: Article, candidates: Sequence[Article], citations: Mapping[str, Sequence[Citation]],
+    article: Article, candidates: Sequence[Article], laws_by_slug: Mapping[str, frozenset[str]],
     limit: int = RELATED_COUNT,
 ) -> list[Article]:
     """Up to ``limit`` other articles sharing the most topics and cited laws, newest first on ties.
 
-    ``candidates`` must be newest first: the sort by score is stable."""
-
-    def laws(a: Article) -> set[str]:
-        return {c.law.slug for c in citations[a.slug]}
-
-    topics, cited = set(article.meta.topics), laws(article)
+    ``candidates`` must be newest first: the sort by score is stable. ``laws_by_slug`` maps
+    each article to the laws it cites (see cited_law_sets), computed once per build."""
+    topics, cited = set(article.meta.topics), laws_by_slug[article.slug]
     scored = []
     for other in candidates:
         if other is article:
             continue
-        score = len(topics & set(other.meta.topics)) + len(cited & laws(other))
+        score = len(topics.intersection(other.meta.topics)) + len(cited & laws_by_slug[other.slug])
         if score:
             scored.append((score, other))
     scored.sort(key=lambda pair: -pair[0])
     return [other for _, other in scored[:limit]]
+
+
+def cited_law_sets(citations: Mapping[str, Sequence[Citation]]) -> dict[str, frozenset[str]]:
+    """Each article's cited laws (by slug), for comparing articles with each other."""
+    return {slug: frozenset(c.law.slug for c in cited) for slug, cited in citations.items()}

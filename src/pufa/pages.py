@@ -17,7 +17,7 @@ from datetime import date
 import jinja2
 
 from .citations import Citation
-from .indexes import build_archive, build_law_index, build_term_index, related_articles
+from .indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
 from .models import Article, Column, Status
 from .readtime import reading_minutes
 from .site import Site
@@ -79,6 +79,7 @@ class PageRenderer:
         self.today = today
         self.preview = preview
         self.visible = site.visible(today, preview)
+        self._law_sets = cited_law_sets(site.citations)
         self._env = _environment()
 
     def pages(self) -> list[Page]:
@@ -145,7 +146,7 @@ class PageRenderer:
             topics=self._terms(article.meta.topics, self.site.registries.topics),
             audiences=self._terms(article.meta.audiences, self.site.registries.audiences),
             cited=self.cited_laws(article),
-            related=[(a, a.status(self.today)) for a in related_articles(article, self.visible, self.site.citations)],
+            related=[(a, a.status(self.today)) for a in related_articles(article, self.visible, self._law_sets)],
         )
         return Page(article.src_uri, content)
 
