@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pufa.pages import cite, cn_date, md_text
+from pufa.pages import cn_date, md_text
 from pufa.readtime import count_characters, reading_minutes
 from pufa.slugs import slugify_title
 
@@ -53,10 +53,8 @@ def test_text_is_escaped_for_markdown(raw, escaped):
     assert md_text(raw) == escaped
 
 
-def test_citations_and_dates_read_the_chinese_way():
+def test_dates_read_the_chinese_way():
     from datetime import date
-    assert cite("劳动合同法 第八十二条") == "《劳动合同法》第八十二条"
-    assert cite("新就业形态劳动者权益保障指导意见") == "《新就业形态劳动者权益保障指导意见》"
     assert cn_date(date(2023, 3, 5)) == "2023年3月5日"
 
 

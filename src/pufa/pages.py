@@ -51,12 +51,6 @@ def md_text(value: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 
-def cite(law: str) -> str:
-    """'劳动合同法 第八十二条' → '《劳动合同法》第八十二条'."""
-    name, _, article = law.partition(" ")
-    return f"《{name}》{article.strip()}"
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pufa", "templates"),
@@ -66,7 +60,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(cn_date=cn_date, md=md_text, yaml=lambda v: json.dumps(v, ensure_ascii=False), cite=cite)
+    env.filters.update(cn_date=cn_date, md=md_text, yaml=lambda v: json.dumps(v, ensure_ascii=False))
     env.globals.update(STATUS_LABELS=STATUS_LABELS)
     return env
 
@@ -77,9 +71,10 @@ class PageRenderer:
     def __init__(self, site: Site, today: date, preview: bool):
         self.site = site
         self.today = today
-        self.preview = preview
         self.visible = site.visible(today, preview)
         self._law_sets = cited_law_sets(site.citations)
+        self._topics = {topic.name: topic for topic in site.registries.topics}
+        self._audiences = {audience.name: audience for audience in site.registries.audiences}
         self._env = _environment()
 
     def pages(self) -> list[Page]:
@@ -95,6 +90,7 @@ class PageRenderer:
         return pages
 
     def _render(self, template: str, **context) -> str:
+        """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge."""
         return self._env.get_template(template).render(today=self.today, **context)
 
     def term_pages(self, field: str, label: str, terms) -> list[Page]:
@@ -103,8 +99,7 @@ class PageRenderer:
         pages = [Page(f"{field}/index.md", self._render("terms.md.j2", field=field, label=label, indexes=indexes), True)]
         for index in indexes:
             if index.articles:
-                entries = [(a, a.status(self.today)) for a in index.articles]
-                content = self._render("term.md.j2", field=field, label=label, term=index.term, entries=entries)
+                content = self._render("term.md.j2", field=field, label=label, term=index.term, entries=index.articles)
                 pages.append(Page(f"{field}/{index.term.slug}.md", content))
         return pages
 
@@ -143,10 +138,10 @@ class PageRenderer:
             minutes=reading_minutes(article.body),
             newer=newer,
             older=older,
-            topics=self._terms(article.meta.topics, self.site.registries.topics),
-            audiences=self._terms(article.meta.audiences, self.site.registries.audiences),
+            topics=[self._topics[name] for name in article.meta.topics],
+            audiences=[self._audiences[name] for name in article.meta.audiences],
             cited=self.cited_laws(article),
-            related=[(a, a.status(self.today)) for a in related_articles(article, self.visible, self._law_sets)],
+            related=related_articles(article, self.visible, self._law_sets),
         )
         return Page(article.src_uri, content)
 
@@ -158,7 +153,7 @@ class PageRenderer:
             content = self._render(
                 "column.md.j2",
                 column=column,
-                entries=[(a, a.status(self.today)) for a in chunk],
+                entries=chunk,
                 number=number,
                 count=count,
                 total=len(articles),
@@ -170,15 +165,10 @@ class PageRenderer:
     def home_latest(self) -> str:
         """The home page's 'latest in each column' block, as Markdown."""
         columns = [
-            (column, [(a, a.status(self.today)) for a in self.site.in_column(self.visible, column)[:LATEST_ON_HOME]])
+            (column, self.site.in_column(self.visible, column)[:LATEST_ON_HOME])
             for column in self.site.registries.columns
         ]
         return self._render("latest.md.j2", columns=columns)
-
-    @staticmethod
-    def _terms(names: list[str], registry) -> list:
-        by_name = {term.name: term for term in registry}
-        return [by_name[name] for name in names]
 
 
 def column_page_uri(column: Column, number: int) -> str:
