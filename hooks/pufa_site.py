@@ -12,15 +12,16 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from pufa import clock, search
+from pufa import clock, feeds, search
 from pufa.errors import ContentError
 from pufa.files import write_atomic
 from pufa.pages import PageRenderer
 from pufa.site import load_site
 
-HOME_MARKER = "<!-- pufa:latest -->"
+MARKERS = {"<!-- pufa:latest -->": "home_latest", "<!-- pufa:feeds -->": "subscribe_list"}
 _command = "build"
 _renderer: PageRenderer | None = None
+_syndication: feeds.Syndication | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -30,22 +31,30 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config):
     """Load and validate all content; any problem fails the build with one message."""
-    global _renderer
-    _renderer = None
+    global _renderer, _syndication
+    _renderer = _syndication = None
     try:
         import jieba  # Material silently skips Chinese segmentation without it
     except ImportError:
         raise PluginError("缺少 jieba：中文搜索无法分词。请运行 make serve 或 pip install -e . 安装依赖。") from None
     root = Path(config.config_file_path).parent
+    preview = _command == "serve"
     try:
         site = load_site(root)
         today = clock.today()
-    except (ContentError, clock.ClockError) as exc:
+        settings = feeds.settings_from(
+            config.site_url, config.site_name, config.site_description,
+            config.extra.get("government", {}).get("sponsor", config.site_name),
+            config.extra.get("feeds", {}).get("items", feeds.DEFAULT_ITEMS),
+            preview,  # serve has rewritten site_url to the local address: say so in the feeds
+        )
+    except (ContentError, clock.ClockError, feeds.FeedError) as exc:
         raise PluginError(str(exc)) from None
     for word in search.search_terms(site.registries, root / "data" / "search_terms.txt"):
         jieba.add_word(word)  # Material's search segments with this same jieba instance
+    _syndication = feeds.Syndication(site, today, settings)
     # `mkdocs serve` is the editors' preview: drafts and scheduled articles show, with a banner.
-    _renderer = PageRenderer(site, today, preview=_command == "serve")
+    _renderer = PageRenderer(site, today, preview, _syndication)
     return config
 
 
@@ -56,7 +65,30 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
     for asset in _renderer.site.assets:
         files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.path)))
+    for path in _syndication.file_paths():
+        files.append(File.generated(config, path, content=""))  # filled in on_env, once pages are rendered
     return files
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    _syndication.collect(page.file.src_uri, html)
+    return html
+
+
+def on_env(env, config, files):
+    """Every page is rendered by now and nothing is written yet: fill in the feeds."""
+    try:
+        rendered = _syndication.render()
+    except feeds.FeedError as exc:
+        raise PluginError(str(exc)) from None
+    for path, text in rendered.items():
+        files.get_file_from_path(path).content_string = text
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    context["pufa_feeds"] = _syndication.feeds_for_page(page.file.src_uri)
+    return context
 
 
 def on_post_build(config) -> None:
@@ -67,6 +99,8 @@ def on_post_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    if HOME_MARKER in markdown and _renderer is not None:
-        return markdown.replace(HOME_MARKER, _renderer.home_latest())
+    """Hand-written pages mark where generated lists go (the home page, /subscribe/)."""
+    for marker, method in MARKERS.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, getattr(_renderer, method)())
     return markdown

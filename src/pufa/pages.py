@@ -17,6 +17,7 @@ from datetime import date
 import jinja2
 
 from .citations import Citation
+from .feeds import FORMATS, Syndication
 from .indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
 from .models import Article, Column, Status
 from .readtime import reading_minutes
@@ -68,8 +69,10 @@ def _environment() -> jinja2.Environment:
 class PageRenderer:
     """Renders every generated page for one build (one ``today``, preview or not)."""
 
-    def __init__(self, site: Site, today: date, preview: bool):
+    def __init__(self, site: Site, today: date, preview: bool, syndication: Syndication | None = None):
         self.site = site
+        self.syndication = syndication
+        self._feeds_by_path = {feed.path: feed for feed in syndication.feeds} if syndication else {}
         self.today = today
         self.visible = site.visible(today, preview)
         self._law_sets = cited_law_sets(site.citations)
@@ -91,7 +94,7 @@ class PageRenderer:
 
     def _render(self, template: str, **context) -> str:
         """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge."""
-        return self._env.get_template(template).render(today=self.today, **context)
+        return self._env.get_template(template).render(today=self.today, formats=FORMATS, **context)
 
     def term_pages(self, field: str, label: str, terms) -> list[Page]:
         """The overview of all topics (or audiences) and one page for each that has articles."""
@@ -99,7 +102,11 @@ class PageRenderer:
         pages = [Page(f"{field}/index.md", self._render("terms.md.j2", field=field, label=label, indexes=indexes), True)]
         for index in indexes:
             if index.articles:
-                content = self._render("term.md.j2", field=field, label=label, term=index.term, entries=index.articles)
+                feed = self._feeds_by_path.get(f"{field}/{index.term.slug}/")
+                content = self._render(
+                    "term.md.j2", field=field, label=label, term=index.term, entries=index.articles,
+                    feed=feed, feed_label="本主题",
+                )
                 pages.append(Page(f"{field}/{index.term.slug}.md", content))
         return pages
 
@@ -158,6 +165,8 @@ class PageRenderer:
                 count=count,
                 total=len(articles),
                 page_uri=lambda n: column_page_uri(column, n),
+                feed=self._feeds_by_path.get(f"{column.slug}/"),
+                feed_label="本栏目",
             )
             pages.append(Page(column_page_uri(column, number), content, in_nav=number == 1))
         return pages
@@ -169,6 +178,12 @@ class PageRenderer:
             for column in self.site.registries.columns
         ]
         return self._render("latest.md.j2", columns=columns)
+
+    def subscribe_list(self) -> str:
+        """The /subscribe/ page's table of every feed, as Markdown."""
+        if self.syndication is None:
+            return ""
+        return self._render("subscribe.md.j2", feeds=self.syndication.feeds, items=self.syndication.settings.items)
 
 
 def column_page_uri(column: Column, number: int) -> str:
