@@ -58,7 +58,13 @@ def open_page(browser, width: int) -> tuple[Page, list[str]]:
     return page, requested
 
 
-PAGES = {"home": "/", "column": "/ketang/", "article": "/ketang/2023/naxie-qingxing-rending-gongshang/"}
+PAGES = {
+    "home": "/",
+    "column": "/ketang/",
+    "article": "/ketang/2023/naxie-qingxing-rending-gongshang/",
+    "subscribe": "/subscribe/",
+    "topic": "/topics/gongshang-rending/",
+}
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -31,7 +31,7 @@ def fetch_when_up(url: str, process: subprocess.Popen, seconds: float = 60) -> s
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
-def test_serve_previews_drafts_and_scheduled_articles_with_a_banner(project):
+def test_serve_previews_drafts_and_scheduled_articles_with_a_banner_and_marks_its_feeds(project):
     project.article("ketang/2023/yi-fa-bu.md", issue=1, date="2023-03-01")
     draft = project.article("ketang/2023/cao-gao.md", issue=2, date="2023-03-02", extra="draft: true")
     draft.write_text(draft.read_text(encoding="utf-8").replace("review: {reviewer: 王某, date: 2023-03-02}\n", ""), "utf-8")
@@ -47,6 +47,7 @@ def test_serve_previews_drafts_and_scheduled_articles_with_a_banner(project):
         draft_html = fetch_when_up(f"{base}/ketang/2023/cao-gao/", process)
         scheduled_html = fetch_when_up(f"{base}/ketang/2023/ding-shi/", process)
         column_html = fetch_when_up(f"{base}/ketang/", process)
+        feed_xml = fetch_when_up(f"{base}/feed.xml", process)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -54,3 +55,8 @@ def test_serve_previews_drafts_and_scheduled_articles_with_a_banner(project):
     assert "定时发布" in scheduled_html and "定于 2023年9月1日 发布" in scheduled_html
     assert '<span class="pufa-badge">草稿</span>' in column_html
     assert '<span class="pufa-badge">定时发布</span>' in column_html
+    # A feed from the preview says so, points at this machine, and still carries only what is published.
+    assert "<title>【本地预览，请勿转发】示例区人社普法</title>" in feed_xml
+    assert f"<link>{base}/ketang/2023/yi-fa-bu/</link>" in feed_xml
+    assert "pufa.example.gov.cn" not in feed_xml
+    assert "cao-gao" not in feed_xml and "ding-shi" not in feed_xml

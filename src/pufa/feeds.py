@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Literal
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
@@ -69,7 +70,9 @@ class Feed:
     "" for the site, "ketang/", "topics/gongzi-zhifu/"."""
 
     path: str
-    name: str
+    kind: Literal["site", "column", "topic"]
+    label: str  # short, for lists: "全站", "人社小课堂", "工资支付"
+    name: str  # the feed's own title
     description: str
     articles: tuple[Article, ...]
 
@@ -119,14 +122,20 @@ class Syndication:
 
 def plan_feeds(site: Site, published: list[Article], site_name: str, description: str) -> list[Feed]:
     """Which feeds exist: the site, every column, and every topic with a published article."""
-    feeds = [Feed("", site_name, description, tuple(published))]
+    feeds = [Feed("", "site", "全站", site_name, description, tuple(published))]
     for column in site.registries.columns:
         articles = tuple(site.in_column(published, column))
-        feeds.append(Feed(f"{column.slug}/", f"{site_name} · {column.name}", f"{site_name}“{column.name}”栏目的文章。", articles))
+        feeds.append(Feed(
+            f"{column.slug}/", "column", column.name, f"{site_name} · {column.name}",
+            f"{site_name}“{column.name}”栏目的文章。", articles,
+        ))
     for topic in site.registries.topics:
         articles = tuple(a for a in published if topic.name in a.meta.topics)
         if articles:
-            feeds.append(Feed(topic_feed_path(topic), f"{site_name} · {topic.name}", f"{site_name}关于“{topic.name}”的文章。", articles))
+            feeds.append(Feed(
+                topic_feed_path(topic), "topic", topic.name, f"{site_name} · {topic.name}",
+                f"{site_name}关于“{topic.name}”的文章。", articles,
+            ))
     return feeds
 
 
