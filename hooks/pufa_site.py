@@ -1,8 +1,9 @@
-"""MkDocs adapter for the pufa core: adds the generated pages and the articles' images.
+"""MkDocs adapter for the pufa core: adds the generated pages, files and feeds.
 
-Thin on purpose: loading, validation and rendering live in src/pufa/. MkDocs does not
-re-import hooks between `mkdocs serve` rebuilds, so everything built from content is
-recomputed in on_config; only the command name (fixed for the process) is kept.
+Thin on purpose: loading, validation, rendering and the privacy check live in src/pufa/
+(see pufa.build). MkDocs does not re-import hooks between `mkdocs serve` rebuilds, so
+everything built from content is recomputed in on_config; only the command name (fixed
+for the process) is kept.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from pufa import clock, feeds, search
+from pufa.build import PrivacyError, SiteBuild, SiteConfig
 from pufa.errors import ContentError
 from pufa.files import write_atomic
-from pufa.pages import PageRenderer
-from pufa.site import load_site
 
 MARKERS = {"<!-- pufa:latest -->": "home_latest", "<!-- pufa:feeds -->": "subscribe_list"}
 _command = "build"
-_renderer: PageRenderer | None = None
-_syndication: feeds.Syndication | None = None
+_build: SiteBuild | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -31,54 +30,59 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config):
     """Load and validate all content; any problem fails the build with one message."""
-    global _renderer, _syndication
-    _renderer = _syndication = None
+    global _build
+    _build = None
     try:
         import jieba  # Material silently skips Chinese segmentation without it
     except ImportError:
         raise PluginError("缺少 jieba：中文搜索无法分词。请运行 make serve 或 pip install -e . 安装依赖。") from None
     root = Path(config.config_file_path).parent
-    preview = _command == "serve"
+    site_config = SiteConfig(
+        config.site_url,  # `mkdocs serve` has rewritten it to the local address; feeds say so
+        config.site_name,
+        config.site_description,
+        config.extra.get("government", {}).get("sponsor", config.site_name),
+        config.extra.get("feeds", {}).get("items", feeds.DEFAULT_ITEMS),
+    )
     try:
-        site = load_site(root)
-        today = clock.today()
-        settings = feeds.settings_from(
-            config.site_url, config.site_name, config.site_description,
-            config.extra.get("government", {}).get("sponsor", config.site_name),
-            config.extra.get("feeds", {}).get("items", feeds.DEFAULT_ITEMS),
-            preview,  # serve has rewritten site_url to the local address: say so in the feeds
-        )
+        _build = SiteBuild(root, clock.today(), preview=_command == "serve", config=site_config)
     except (ContentError, clock.ClockError, feeds.FeedError) as exc:
         raise PluginError(str(exc)) from None
-    for word in search.search_terms(site.registries, root / "data" / "search_terms.txt"):
+    for word in search.search_terms(_build.site.registries, root / "data" / "search_terms.txt"):
         jieba.add_word(word)  # Material's search segments with this same jieba instance
-    _syndication = feeds.Syndication(site, today, settings)
-    # `mkdocs serve` is the editors' preview: drafts and scheduled articles show, with a banner.
-    _renderer = PageRenderer(site, today, preview, _syndication)
     return config
 
 
 def on_files(files: Files, config) -> Files:
-    assert _renderer is not None
-    for page in _renderer.pages():
+    for page in _build.pages():
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
-    for asset in _renderer.site.assets:
+    for data in _build.data_files():
+        files.append(File.generated(config, data.src_uri, content=data.content))
+    for asset in _build.site.assets:
         files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.path)))
-    for path in _syndication.file_paths():
+    for path in _build.syndication.file_paths():
         files.append(File.generated(config, path, content=""))  # filled in on_env, once pages are rendered
     return files
 
 
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Hand-written pages mark where generated lists go (the home page, /subscribe/)."""
+    for marker, method in MARKERS.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, getattr(_build.renderer, method)())
+    return markdown
+
+
 def on_page_content(html: str, page, config, files) -> str:
-    _syndication.collect(page.file.src_uri, html)
+    _build.syndication.collect(page.file.src_uri, html)
     return html
 
 
 def on_env(env, config, files):
     """Every page is rendered by now and nothing is written yet: fill in the feeds."""
     try:
-        rendered = _syndication.render()
+        rendered = _build.syndication.render()
     except feeds.FeedError as exc:
         raise PluginError(str(exc)) from None
     for path, text in rendered.items():
@@ -87,20 +91,17 @@ def on_env(env, config, files):
 
 
 def on_page_context(context, page, config, nav):
-    context["pufa_feeds"] = _syndication.feeds_for_page(page.file.src_uri)
+    context["pufa_feeds"] = _build.syndication.feeds_for_page(page.file.src_uri)
     return context
 
 
 def on_post_build(config) -> None:
     """Runs after Material's search plugin has written its index (hooks come after plugins)."""
-    index = Path(config.site_dir) / "search" / "search_index.json"
+    site_dir = Path(config.site_dir)
+    index = site_dir / "search" / "search_index.json"
     if index.is_file():
         write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Hand-written pages mark where generated lists go (the home page, /subscribe/)."""
-    for marker, method in MARKERS.items():
-        if marker in markdown:
-            markdown = markdown.replace(marker, getattr(_renderer, method)())
-    return markdown
+    try:
+        _build.check_privacy(site_dir)
+    except PrivacyError as exc:
+        raise PluginError(str(exc)) from None

@@ -64,6 +64,9 @@ PAGES = {
     "article": "/ketang/2023/naxie-qingxing-rending-gongshang/",
     "subscribe": "/subscribe/",
     "topic": "/topics/gongshang-rending/",
+    "disclosure": "/disclosure/",
+    "decision": "/disclosure/2023-012/",
+    "blacklist": "/disclosure/blacklist/",
 }
 
 

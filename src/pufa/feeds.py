@@ -63,18 +63,44 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """What a feed says about one page: an article, or a disclosed penalty decision."""
+
+    src_uri: str  # the page's source, whose rendered body the feed carries
+    path: str  # the page's URL path from the site root
+    title: str
+    published: date
+    updated: date | None
+    author: str
+    summary: str
+    tags: tuple[str, ...] = ()
+    image: str | None = None  # site path of a cover image
+
+
+def article_entry(article: Article) -> Entry:
+    meta = article.meta
+    image = None
+    if meta.cover:  # named relative to the article's folder
+        image = posixpath.normpath(f"{posixpath.dirname(article.src_uri)}/{meta.cover}")
+    return Entry(
+        article.src_uri, article.url, meta.title, meta.date, meta.updated, meta.author, meta.summary,
+        tuple(meta.topics), image,
+    )
+
+
+@dataclass(frozen=True)
 class Feed:
-    """One subject (the site, a column, a topic), offered in every format.
+    """One subject (the site, a column, a topic, the disclosures), offered in every format.
 
     ``path`` is the folder of both the feed files and the HTML page they mirror:
     "" for the site, "ketang/", "topics/gongzi-zhifu/"."""
 
     path: str
-    kind: Literal["site", "column", "topic"]
+    kind: Literal["site", "column", "topic", "disclosure"]
     label: str  # short, for lists: "全站", "人社小课堂", "工资支付"
     name: str  # the feed's own title
     description: str
-    articles: tuple[Article, ...]
+    entries: tuple[Entry, ...]
 
     def file_path(self, format: FeedFormat) -> str:
         return self.path + format.filename
@@ -87,22 +113,20 @@ class FeedError(ValueError):
 class Syndication:
     """The feeds of one build: planned before MkDocs renders, written after.
 
-    MkDocs renders each article page in between; ``collect`` keeps the article bodies
-    the feeds will carry."""
+    MkDocs renders each page in between; ``collect`` keeps the bodies the feeds will carry."""
 
-    def __init__(self, site: Site, today: date, settings: FeedSettings):
-        published = site.visible(today, preview=False)  # feeds never carry drafts, even in preview
+    def __init__(self, feeds: list[Feed], settings: FeedSettings, today: date):
         self.settings = settings
         self.today = today
-        self.feeds = plan_feeds(site, published, settings.site_name, settings.description)
-        self._articles = {article.src_uri for article in published}
+        self.feeds = feeds
+        self._sources = {entry.src_uri for feed in feeds for entry in feed.entries}
         self._bodies: dict[str, str] = {}
 
     def file_paths(self) -> list[str]:
         return [feed.file_path(format) for feed in self.feeds for format in FORMATS]
 
     def collect(self, src_uri: str, page_html: str) -> None:
-        if src_uri in self._articles:
+        if src_uri in self._sources:
             self._bodies[src_uri] = article_body(page_html, src_uri)
 
     def render(self) -> dict[str, str]:
@@ -120,17 +144,20 @@ class Syndication:
         return [site_feed, *own]
 
 
-def plan_feeds(site: Site, published: list[Article], site_name: str, description: str) -> list[Feed]:
-    """Which feeds exist: the site, every column, and every topic with a published article."""
-    feeds = [Feed("", "site", "全站", site_name, description, tuple(published))]
+def plan_feeds(site: Site, today: date, site_name: str, description: str) -> list[Feed]:
+    """Which feeds exist: the site, every column, and every topic with a published article.
+
+    Feeds never carry drafts or scheduled articles, even in the editors' preview."""
+    published = site.visible(today, preview=False)
+    feeds = [Feed("", "site", "全站", site_name, description, tuple(map(article_entry, published)))]
     for column in site.registries.columns:
-        articles = tuple(site.in_column(published, column))
+        articles = tuple(map(article_entry, site.in_column(published, column)))
         feeds.append(Feed(
             f"{column.slug}/", "column", column.name, f"{site_name} · {column.name}",
             f"{site_name}“{column.name}”栏目的文章。", articles,
         ))
     for topic in site.registries.topics:
-        articles = tuple(a for a in published if topic.name in a.meta.topics)
+        articles = tuple(article_entry(a) for a in published if topic.name in a.meta.topics)
         if articles:
             feeds.append(Feed(
                 topic_feed_path(topic), "topic", topic.name, f"{site_name} · {topic.name}",
@@ -200,7 +227,7 @@ def _moment(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class _Item:
-    article: Article
+    entry: Entry
     url: str
     published: datetime
     updated: datetime
@@ -209,13 +236,13 @@ class _Item:
 
 def _items(feed: Feed, settings: FeedSettings, bodies: Mapping[str, str]) -> list[_Item]:
     items = []
-    for article in feed.articles[: settings.items]:
-        url = settings.absolute(article.url)
-        if article.src_uri not in bodies:
-            raise FeedError(f"{article.src_uri}：没有渲染结果，无法写入订阅源。")
-        published = _moment(article.meta.date)
-        updated = _moment(article.meta.updated) if article.meta.updated else published
-        items.append(_Item(article, url, published, updated, absolutize(bodies[article.src_uri], url)))
+    for entry in feed.entries[: settings.items]:
+        url = settings.absolute(entry.path)
+        if entry.src_uri not in bodies:
+            raise FeedError(f"{entry.src_uri}：没有渲染结果，无法写入订阅源。")
+        published = _moment(entry.published)
+        updated = _moment(entry.updated) if entry.updated else published
+        items.append(_Item(entry, url, published, updated, absolutize(bodies[entry.src_uri], url)))
     return items
 
 
@@ -266,19 +293,19 @@ def _generator(feed: Feed, settings: FeedSettings, items: list[_Item], updated: 
     generator.pubDate(updated)
     generator.docs("https://www.rssboard.org/rss-specification")
     for item in items:
-        meta = item.article.meta
+        page = item.entry
         entry = generator.add_entry(order="append")
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
-        entry.title(meta.title)
+        entry.title(page.title)
         entry.link(href=item.url, rel="alternate", type="text/html")
         entry.published(item.published)
         entry.updated(item.updated)
-        entry.author(name=meta.author)
-        entry.dc.dc_creator(meta.author)
-        entry.summary(meta.summary)
+        entry.author(name=page.author)
+        entry.dc.dc_creator(page.author)
+        entry.summary(page.summary)
         entry.content(item.content_html, type="html")
-        for topic in meta.topics:
+        for topic in page.tags:
             entry.category(term=topic, label=topic)
     return generator
 
@@ -308,19 +335,18 @@ def _json_feed(feed: Feed, settings: FeedSettings, items: list[_Item]) -> str:
 
 
 def _json_item(item: _Item, settings: FeedSettings) -> dict[str, object]:
-    meta = item.article.meta
+    page = item.entry
     entry: dict[str, object] = {
         "id": item.url,
         "url": item.url,
-        "title": meta.title,
+        "title": page.title,
         "content_html": item.content_html,
-        "summary": meta.summary,
+        "summary": page.summary,
         "date_published": item.published.isoformat(),
         "date_modified": item.updated.isoformat(),
-        "authors": [{"name": meta.author}],
-        "tags": list(meta.topics),
+        "authors": [{"name": page.author}],
+        "tags": list(page.tags),
     }
-    if meta.cover:
-        folder = posixpath.dirname(item.article.src_uri)  # the cover is named relative to the article
-        entry["image"] = settings.absolute(posixpath.normpath(f"{folder}/{meta.cover}"))
+    if page.image:
+        entry["image"] = settings.absolute(page.image)
     return entry

@@ -25,7 +25,7 @@ from .site import Site
 
 PER_PAGE = 20
 LATEST_ON_HOME = 6
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 STATUS_LABELS: dict[Status, str] = {"published": "", "draft": "草稿", "scheduled": "定时发布"}
 
@@ -52,7 +52,7 @@ def md_text(value: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pufa", "templates"),
         autoescape=False,
@@ -78,7 +78,7 @@ class PageRenderer:
         self._law_sets = cited_law_sets(site.citations)
         self._topics = {topic.name: topic for topic in site.registries.topics}
         self._audiences = {audience.name: audience for audience in site.registries.audiences}
-        self._env = _environment()
+        self._env = environment()
 
     def pages(self) -> list[Page]:
         pages: list[Page] = []

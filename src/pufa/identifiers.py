@@ -1,0 +1,65 @@
+"""Check characters of the numbers this site meets, so a check can tell a real one from noise.
+
+- 统一社会信用代码 (GB 32100-2015): 18 characters, the last a mod-31 check character.
+- 居民身份证号码 (GB 11643-1999): 17 digits of region, birth date and sequence, then a
+  mod-11 check digit (X for 10).
+- Bank card numbers: the Luhn check.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
+_CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
+_ID_CHECK = "10X98765432"
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_CHARSET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid 统一社会信用代码, or None when it is."""
+    if len(code) != 18:
+        return f"应为 18 位，实际 {len(code)} 位"
+    bad = [c for c in code if c not in CREDIT_CODE_CHARSET]
+    if bad:
+        return f"含有不允许的字符“{bad[0]}”（只能是数字和除 I、O、Z、S、V 以外的大写字母）"
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        return f"校验位错误：按前 17 位计算，最后一位应为 {expected}，实际为 {code[17]}"
+    return None
+
+
+def id_check_digit(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def is_id_number(text: str) -> bool:
+    """A plausible 18-digit ID number: known region digit, a real birth date, right check digit."""
+    if len(text) != 18 or not text[:17].isdigit() or text[17] not in "0123456789Xx":
+        return False
+    if text[0] == "0":  # region codes start 1-8; 9 on foreigners' permanent residence cards
+        return False
+    try:
+        born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return False
+    if not 1900 <= born.year <= 2100:
+        return False
+    return id_check_digit(text[:17]) == text[17].upper()
+
+
+def passes_luhn(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0

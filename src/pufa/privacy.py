@@ -1,0 +1,209 @@
+"""Personal data that must never reach the site, masked in text and hunted in the built site.
+
+Two layers, on purpose:
+- ``mask_personal_data`` rewrites free text written by inspectors (违法事实): names of natural
+  persons other than those the rules say to publish become 张某某, and ID numbers, phone
+  numbers, bank accounts and home addresses are replaced. It masks anything that looks
+  like one, check digit or not: a mistyped ID number is still somebody's.
+- ``scan_site`` reads every page, feed and data file MkDocs wrote and fails the build on
+  what is certainly a leak: an ID number with a valid check digit, a mainland mobile number,
+  a card number passing Luhn. It must not cry wolf, so it checks, and accepts the credit
+  codes of the organisations the site is required to name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .identifiers import is_id_number, passes_luhn
+
+COMPOUND_SURNAMES = (
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里"
+).split()
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
+)
+PERSON_CONTEXT = (
+    "工人|职工|劳动者|员工|农民工|务工人员|投诉人|举报人|申请人|被申请人|项目经理|负责人|包工头|班组长|"
+    "实际施工人|出纳|会计|法定代表人|股东|经理|主管|厂长|老板|当事人"
+)
+_ROLES = PERSON_CONTEXT.split("|")
+_ID_LABELLED = re.compile(r"((?:公民)?(?:身份证号码?|身份证|证件号码?)[：:为是]?\s*)[\dXx]{15,18}")
+_CARD_LABELLED = re.compile(r"((?:银行)?(?:卡号|账号|银行账户|工资卡号?)[：:为是]?\s*)[\d \-]{12,}\d")
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
+_CARD_LIKE = re.compile(r"(?<![\d])(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![\d])")
+_PHONE_LABELLED = re.compile(r"((?:联系)?(?:电话|手机|手机号码?|联系方式)[：:为是]?\s*)[\d\-+ ]{7,}")
+_ADDRESS = re.compile(r"((?:家庭住址|住址|家住|现住|现住址|居住于|居住在|户籍地址?|户籍所在地)[：:为是在]?\s*)[^，。；;,、（）()\n]{2,60}")
+
+
+def _surname_of(name: str) -> str | None:
+    if name[:2] in COMPOUND_SURNAMES and len(name) >= 3:
+        return name[:2]
+    return name[0] if name[0] in SURNAMES else None
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张某某, 李四 → 李某, 欧阳娜娜 → 欧阳某某."""
+    surname = _surname_of(name) or name[0]
+    return surname + "某" * (len(name) - len(surname))
+
+
+def _looks_like_name(word: str) -> bool:
+    return (
+        2 <= len(word) <= 4
+        and "某" not in word
+        and _surname_of(word) is not None
+        and not any(word.startswith(role) for role in _ROLES)  # 申请人 is not Mr 申
+    )
+
+
+def _name_at(text: str, start: int, known: list[str]) -> str | None:
+    """The person's name starting at ``start``: one jieba found, else a surname and two more
+    characters, or one when the second would be a word like 等, 于 or 称. When unsure it takes
+    the longer name: masking one character too many is harmless, one too few leaks a name."""
+    for name in known:
+        if text.startswith(name, start):
+            return name
+    surname = text[start : start + 2] if text[start : start + 2] in COMPOUND_SURNAMES else text[start : start + 1]
+    if not surname or _surname_of(surname + "某") != surname:
+        return None
+    given_end = start + len(surname)
+    given = text[given_end : given_end + 2]
+    if not given or not _is_han(given[0]) or given[0] in _NAME_ENDS:
+        return None
+    length = 1 if len(given) < 2 or not _is_han(given[1]) or given[1] in _NAME_ENDS else 2
+    name = text[start : given_end + length]
+    return name if _looks_like_name(name) else None
+
+
+_NAME_ENDS = set("等于在的称向已共和与及为被将是也均都")
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def person_names(text: str) -> list[str]:
+    """Names of natural persons in ``text``: what jieba tags as a person name, a name after a
+    word like 工人 or 劳动者, and the other names in a list (张三、李四等) with such a name."""
+    import jieba.posseg  # loads its model on first use; only texts that need it pay for it
+
+    names: list[str] = []
+    words = list(jieba.posseg.cut(text))
+    for index, word in enumerate(words):
+        candidate = word.word
+        if word.flag == "nrt" and index > 0 and words[index - 1].word in COMPOUND_SURNAMES:
+            candidate = words[index - 1].word + candidate
+        if word.flag.startswith("nr") and _looks_like_name(candidate):
+            names.append(candidate)
+    names.sort(key=len, reverse=True)
+    for match in re.finditer(rf"(?:{PERSON_CONTEXT})[：:]?", text):
+        position = match.end()
+        while (name := _name_at(text, position, names)) is not None:
+            names.append(name)
+            position += len(name)
+            if not text.startswith("、", position):
+                break
+            position += 1
+    for match in re.finditer(r"(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}(?=等)", text):
+        parts = match.group(0).split("、")
+        if any(part in names for part in parts):
+            names += [part for part in parts if _looks_like_name(part)]
+    return sorted(set(names), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str
+    count: int
+
+
+def mask_personal_data(text: str, keep_names: Iterable[str] = ()) -> Masked:
+    """``text`` with natural persons' data masked; ``keep_names`` are published by rule
+    (the party's legal representative, the persons a blacklist decision names)."""
+    count = 0
+
+    def sub(pattern: re.Pattern[str], replacement, value: str) -> str:
+        nonlocal count
+        value, n = pattern.subn(replacement, value)
+        count += n
+        return value
+
+    text = sub(_ADDRESS, lambda m: m.group(1) + "（已隐去）", text)
+    text = sub(_PHONE_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
+    text = sub(_ID_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
+    text = sub(_CARD_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
+    text = sub(_ID_LIKE, "（身份证号已隐去）", text)
+    text = sub(_MOBILE, "（电话已隐去）", text)
+    text = sub(_CARD_LIKE, "（账号已隐去）", text)
+    keep = {name for name in keep_names if name}
+    for name in person_names(text):
+        if any(name in kept or kept in name for kept in keep):
+            continue
+        text = sub(re.compile(re.escape(name)), mask_name(name), text)
+    return Masked(text, count)
+
+
+# --- the build-time scanner --------------------------------------------------------------
+
+SCANNED_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".md"}
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_CANDIDATE = re.compile(r"(?<![\d.])(?:\+?86[- ]?)?(1[3-9]\d(?:[- ]?\d{4}){2})(?![\d])")
+_CARD_CANDIDATE = re.compile(r"(?<![\d.])(\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![\d])")
+
+
+@dataclass(frozen=True)
+class Leak:
+    page: str
+    kind: str
+    masked: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.kind} {self.masked}"
+
+
+def _hide(value: str, head: int, tail: int) -> str:
+    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
+
+
+def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> list[Leak]:
+    """Personal numbers in ``text`` that are certainly real (check digits pass)."""
+    leaks = []
+    for match in _ID_CANDIDATE.finditer(text):
+        value = match.group(0)
+        if value.upper() not in allowed and is_id_number(value):
+            leaks.append(Leak(page, "身份证号", _hide(value, 6, 4)))
+    for match in _MOBILE_CANDIDATE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        leaks.append(Leak(page, "手机号", _hide(digits, 3, 4)))
+    for match in _CARD_CANDIDATE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if 16 <= len(digits) <= 19 and digits not in allowed and passes_luhn(digits) and not is_id_number(digits):
+            leaks.append(Leak(page, "银行卡号", _hide(digits, 4, 4)))
+    return leaks
+
+
+def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = ("assets",)) -> list[Leak]:
+    """Every leak in the pages, feeds and data files of a built site.
+
+    ``skip`` names top-level folders of the theme's own files (scripts, styles), which hold
+    long numbers that are nobody's."""
+    allowed_set = frozenset(code.upper() for code in allowed)
+    skipped = set(skip)
+    leaks: list[Leak] = []
+    for path in sorted(site_dir.rglob("*")):
+        relative = path.relative_to(site_dir)
+        if path.suffix not in SCANNED_SUFFIXES or relative.parts[0] in skipped or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        leaks += find_leaks(text, relative.as_posix(), allowed_set)
+    return leaks
