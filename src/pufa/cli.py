@@ -13,8 +13,11 @@ from pathlib import Path
 import click
 
 from . import clock
+from .disclosure import load_disclosure
 from .errors import ContentError
 from .files import write_atomic
+from .penalty_import import ImportFailed, apply_import, plan_import
+from .tables import TableError
 from .scaffold import create_article
 from .schema import SCHEMA_PATH, render_schema
 from .site import Site, load_site
@@ -56,9 +59,18 @@ def main() -> None:
 def check(root: Path) -> None:
     site = _load(root)
     today = _today()
+    try:
+        disclosure = load_disclosure(root / "data", root, today)
+    except ContentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
     click.echo(f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。")
+    click.echo(
+        f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {len(disclosure.current)} 项），"
+        f"失信名单 {len(disclosure.blacklist)} 条（在列 {len(disclosure.listed())} 条）。"
+    )
 
 
 @main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")
@@ -87,3 +99,35 @@ def schema(root: Path) -> None:
     site = _load(root)
     write_atomic(root / SCHEMA_PATH, render_schema(site.registries))
     click.echo(f"已写入 {SCHEMA_PATH}")
+
+
+@main.group(help="行政处罚公示数据（data/penalties/）。")
+def penalties() -> None:
+    pass
+
+
+@penalties.command("import", help="导入劳动保障监察的处罚决定导出文件（.xlsx，或 UTF-8 / GB18030 编码的 .csv）。")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只显示将要新增和更新的记录，不写入任何文件")
+@root_option
+def import_penalties(source: Path, dry_run: bool, root: Path) -> None:
+    try:
+        plan = plan_import(source, root)
+    except (ImportFailed, TableError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for change in plan.changes:
+        if change.kind != "未变":
+            click.echo(f"{change.kind}：{change.decision_number} → {change.path.relative_to(root)}")
+    for note in plan.skipped + plan.masked:
+        click.echo(note)
+    if dry_run:
+        click.echo(plan.summary() + "。（试运行，没有写入任何文件）")
+        return
+    apply_import(plan)
+    click.echo(plan.summary() + "。")
+    try:
+        load_disclosure(root / "data", root, _today())
+    except ContentError as exc:  # a hand-edited record elsewhere may still need fixing
+        click.echo(str(exc), err=True)
+        sys.exit(1)

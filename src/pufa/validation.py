@@ -45,7 +45,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return name
 
 
-def _message(error: Mapping[str, Any], allowed_keys: Iterable[str]) -> str:
+def error_message(error: Mapping[str, Any], allowed_keys: Iterable[str]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
@@ -76,5 +76,5 @@ def validation_problems(
             nested = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
             target = next((a for a in nested if issubclass(a, BaseModel)), model)
         allowed = list(target.model_fields)
-        problems.append(Problem(path, _message(error, allowed), line, _field_name(loc) or None))
+        problems.append(Problem(path, error_message(error, allowed), line, _field_name(loc) or None))
     return problems

@@ -1,0 +1,281 @@
+"""`pufa penalties import`: the inspectorate's export (.xlsx or .csv) into data/penalties/.
+
+Every row is checked before anything is written; one bad row means no file changes, and
+the report names each problem's row (as Excel numbers it) and column. A decision already
+on file keeps what only the site records (credit repair, withdrawal, arrears paid), and a
+record whose content did not change is not rewritten, so importing the same export twice
+changes nothing. 违法事实 is masked on the way in: personal data never enters the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .disclosure import MINIMUM_MONTHS, Penalty, add_months
+from .files import write_atomic
+from .frontmatter import YamlSyntaxError, load_yaml
+from .privacy import mask_personal_data
+from .tables import Row, TableError, find_columns, is_blank, is_total_row, read_rows
+from .validation import error_message
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "party": ("行政相对人名称", "当事人名称", "被处罚单位名称", "单位名称"),
+    "credit_code": ("统一社会信用代码", "行政相对人代码_1(统一社会信用代码)", "社会信用代码"),
+    "legal_representative": ("法定代表人", "法定代表人(负责人)", "法定代表人姓名", "负责人"),
+    "decision_number": ("行政处罚决定书文号", "处罚决定书文号", "决定书文号"),
+    "violation_type": ("违法行为类型",),
+    "facts": ("违法事实", "主要违法事实"),
+    "basis": ("处罚依据",),
+    "category": ("处罚类别",),
+    "content": ("处罚内容",),
+    "fine": ("罚款金额(万元)", "罚款金额(元)", "罚款金额"),
+    "decision_date": ("处罚决定日期", "决定日期"),
+    "authority": ("处罚机关",),
+    "authority_code": ("处罚机关统一社会信用代码",),
+    "workers": ("涉及劳动者人数", "涉及人数", "涉及劳动者(人)"),
+    "wages_owed": ("拖欠工资金额(元)", "拖欠工资金额(万元)", "拖欠工资金额", "拖欠工资(元)"),
+}
+REQUIRED = ("party", "credit_code", "legal_representative", "decision_number", "violation_type", "facts",
+            "basis", "category", "content", "fine", "decision_date", "authority", "authority_code")
+SITE_ONLY = ("arrears_paid", "credit_repair_date", "withdrawal")
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file} 第 {self.row} 行"
+        return f"{where}{f'，“{self.column}”列' if self.column else ''}：{self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        lines = [f"导入失败，发现 {len(problems)} 处问题，没有写入任何文件："]
+        super().__init__("\n".join(lines + [f"  {p}" for p in problems]))
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # 新增 / 更新 / 未变
+    decision_number: str
+    path: Path
+    text: str
+
+
+@dataclass
+class ImportPlan:
+    rows_read: int = 0
+    skipped: list[str] = field(default_factory=list)
+    masked: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for change in self.changes if change.kind == kind)
+
+    def summary(self) -> str:
+        return (
+            f"读取 {self.rows_read} 行：新增 {self.count('新增')} 条，更新 {self.count('更新')} 条，"
+            f"未变 {self.count('未变')} 条，跳过 {len(self.skipped)} 行"
+        )
+
+
+def parse_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    for pattern in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise ValueError(f"“{text}”不是有效日期（{year}年{month}月{day}日不存在）") from None
+    raise ValueError(f"“{text}”无法识别为日期，应为 2023-05-06、2023年5月6日、2023/5/6 或 20230506")
+
+
+def parse_amount(value: object, header: str) -> Decimal:
+    """An amount in 元: "1,234.50元", "0.5万元", or a bare number in the unit the header names."""
+    if isinstance(value, bool):
+        raise ValueError("应为金额")
+    text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    if isinstance(value, float):
+        text = repr(value)
+    unit = "万元" if text.endswith("万元") else "元" if text.endswith("元") else None
+    number_text = text[: -len(unit)] if unit else text
+    if unit is None:
+        normalised = header.replace("（", "(").replace("）", ")")
+        unit = "万元" if "万元" in normalised else "元" if "(元)" in normalised else None
+    try:
+        number = Decimal(number_text)
+    except InvalidOperation:
+        raise ValueError(f"“{value}”不是金额，应写成 1,234.50元 或 0.5万元") from None
+    if not number.is_finite():
+        raise ValueError(f"“{value}”不是金额")
+    if unit is None:
+        raise ValueError(f"“{value}”没有注明单位（元或万元），列名也未注明")
+    if number < 0:
+        raise ValueError(f"金额不能为负数（“{value}”）")
+    yuan = number * 10000 if unit == "万元" else number
+    if yuan != yuan.quantize(Decimal("0.01")):
+        raise ValueError(f"“{value}”折合 {yuan} 元，金额最多精确到分")
+    return yuan.quantize(Decimal("0.01"))
+
+
+def _parse_cell(field_name: str, value: object, header: str) -> object:
+    if field_name in ("fine", "wages_owed"):
+        return parse_amount(value, header)
+    if field_name == "decision_date":
+        return parse_date(value)
+    if field_name == "workers":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        text = str(value).strip().removesuffix("人")
+        if not text.isdigit():
+            raise ValueError(f"“{value}”不是人数，应为整数")
+        return int(text)
+    text = str(value).strip()
+    if field_name in ("credit_code", "authority_code"):
+        return text.upper()
+    if field_name == "decision_number":  # exports write [2023], (2023) or 〔2023〕 alike
+        return re.sub(r"[\[（(【](\d{4})[\]）)】]", r"〔\1〕", text)
+    return text
+
+
+def read_penalty_rows(path: Path) -> tuple[list[Row], dict[str, str], list[str]]:
+    """The data rows (blank and total rows left out), the columns found, and what was skipped."""
+    rows = read_rows(path)
+    header_index, columns = find_columns(rows, COLUMNS, path.name)
+    missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
+    if missing:
+        raise TableError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
+    data: list[Row] = []
+    skipped: list[str] = []
+    for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if is_blank(values):
+            continue
+        if is_total_row(values):
+            skipped.append(f"第 {offset} 行是合计行，已跳过")
+            continue
+        cells = {name: values[position] if position < len(values) else None for name, (position, _) in columns.items()}
+        data.append(Row(offset, cells))
+    return data, {name: header for name, (_, header) in columns.items()}, skipped
+
+
+def _existing(penalties_dir: Path, root: Path) -> dict[str, tuple[Path, dict]]:
+    found: dict[str, tuple[Path, dict]] = {}
+    for path in sorted(penalties_dir.glob("*.yml")):
+        try:
+            data, _ = load_yaml(path.read_text(encoding="utf-8"), path.relative_to(root))
+        except (YamlSyntaxError, UnicodeDecodeError) as exc:
+            raise ImportFailed([ImportProblem(str(path.relative_to(root)), None, None, f"现有记录无法读取：{exc}")]) from None
+        if isinstance(data, dict) and "decision_number" in data:
+            found[str(data["decision_number"])] = (path, data)
+    return found
+
+
+def penalty_yaml(record: Penalty) -> str:
+    """A record as the YAML an inspector would write by hand (field order of the model)."""
+    data: dict[str, object] = {}
+    for name, value in record.model_dump(mode="python", exclude_none=True).items():
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        data[name] = value
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+    return "# 行政处罚决定（pufa penalties import 导入；可手工补充信用修复、撤回等信息）\n" + body
+
+
+def plan_import(source: Path, root: Path) -> ImportPlan:
+    """What importing ``source`` would change; raises ImportFailed or TableError, writing nothing."""
+    penalties_dir = root / "data" / "penalties"
+    rows, headers, skipped = read_penalty_rows(source)
+    existing = _existing(penalties_dir, root)
+    plan = ImportPlan(rows_read=len(rows) + len(skipped), skipped=skipped)
+    problems: list[ImportProblem] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        values: dict[str, object] = {}
+        for name, value in row.cells.items():
+            if value is None or str(value).strip() == "":
+                if name in REQUIRED:
+                    problems.append(ImportProblem(source.name, row.number, headers[name], "不能为空"))
+                continue
+            try:
+                values[name] = _parse_cell(name, value, headers[name])
+            except ValueError as exc:
+                problems.append(ImportProblem(source.name, row.number, headers[name], str(exc)))
+        if any(p.row == row.number for p in problems):
+            continue
+        number = str(values["decision_number"])
+        if number in seen:
+            problems.append(ImportProblem(source.name, row.number, headers["decision_number"], f"文号“{number}”与第 {seen[number]} 行重复"))
+            continue
+        seen[number] = row.number
+        masked = mask_personal_data(str(values["facts"]), [str(values["legal_representative"])])
+        if masked.count:
+            plan.masked.append(f"第 {row.number} 行：违法事实中隐去 {masked.count} 处个人信息")
+        values["facts"] = masked.text
+        path, old = existing.get(number, (None, {}))
+        for name in SITE_ONLY + ("workers", "wages_owed"):
+            if name in old and name not in values:
+                values[name] = old[name]
+        try:
+            record = Penalty.model_validate(values)
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = headers.get(str(error["loc"][0])) if error["loc"] else None
+                problems.append(ImportProblem(source.name, row.number, column, error_message(error, Penalty.model_fields)))
+            continue
+        if record.credit_repair_date and record.credit_repair_date < add_months(record.decision_date, MINIMUM_MONTHS):
+            problems.append(ImportProblem(source.name, row.number, headers["decision_date"], "与已登记的信用修复日期冲突（早于最短公示期）"))
+            continue
+        plan.changes.append(_change(record, path, old, penalties_dir, existing, root, problems, source.name, row.number))
+    if problems:
+        raise ImportFailed(problems)
+    return plan
+
+
+def _change(record: Penalty, path: Path | None, old: dict, penalties_dir: Path, existing, root: Path,
+            problems: list[ImportProblem], source: str, row: int) -> Change:
+    text = penalty_yaml(record)
+    if path is None:
+        path = penalties_dir / f"{record.slug}.yml"
+        taken = {p for p, _ in existing.values()}
+        if path in taken or path.exists():
+            problems.append(ImportProblem(source, row, None, f"{path.relative_to(root)} 已存在，但记录的文号不同"))
+        return Change("新增", record.decision_number, path, text)
+    try:
+        unchanged = Penalty.model_validate(old) == record
+    except ValidationError:
+        unchanged = False
+    return Change("未变" if unchanged else "更新", record.decision_number, path, text)
+
+
+def apply_import(plan: ImportPlan) -> None:
+    """Write the new and changed records; each file is replaced whole (temp file, then rename)."""
+    for change in plan.changes:
+        if change.kind != "未变":
+            write_atomic(change.path, change.text)
