@@ -143,3 +143,39 @@ def test_the_compact_index_is_smaller_and_finds_exactly_what_materials_default_f
         assert search(ours, server, query) == search(theirs, server, query)
         ours.context.close()
         theirs.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_disclosure_filter_narrows_the_table_without_third_party_scripts(server, browser, width):
+    page, requested = open_page(browser, width)
+    page.goto(server + "/disclosure/", wait_until="networkidle")
+    form = page.locator("form.pufa-filter")
+    assert form.is_visible()
+    rows = page.locator("#pufa-penalties tbody tr")
+    count = page.locator(".pufa-filter__count")
+
+    def visible() -> list[str]:
+        return [rows.nth(i).get_attribute("data-name") for i in range(rows.count()) if rows.nth(i).is_visible()]
+
+    assert len(visible()) == 6 and count.inner_text() == "显示 6 项，共 6 项"
+    form.locator("select[name=year]").select_option("2023")
+    assert visible() == ["示例区丑食品加工有限公司", "示例区子园林绿化有限公司"]
+    form.locator("select[name=year]").select_option("")
+    form.locator("select[name=type]").select_option("违反工作时间和休息休假规定")
+    assert visible() == ["示例区未保洁服务有限公司"]
+    form.locator("select[name=type]").select_option("")
+    form.locator("input[name=name]").fill("快递")
+    assert visible() == ["示例区午快递服务有限公司"]
+    assert count.inner_text() == "显示 1 项，共 6 项"
+    page.screenshot(path=str(SHOTS / f"disclosure-filtered-{width}.png"), full_page=True)
+    assert all(url.startswith(server) for url in requested), [u for u in requested if not u.startswith(server)]
+    page.context.close()
+
+
+def test_without_javascript_the_whole_table_shows(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/disclosure/")
+    assert not page.locator("form.pufa-filter").is_visible()
+    assert page.locator("#pufa-penalties tbody tr").count() == 6
+    context.close()

@@ -1,0 +1,120 @@
+"""Personal data: the check characters, the masking of 违法事实 and the scanner of the built site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pufa.identifiers import credit_code_problem, is_id_number, passes_luhn
+from pufa.privacy import find_leaks, mask_name, mask_personal_data, scan_site
+
+# The example number of GB 11643 itself, and the standard's example credit code: nobody's.
+ID = "11010519491231002X"
+MOBILE = "13812345678"
+CARD = "6222021234567890128"  # passes Luhn
+
+
+@pytest.mark.parametrize(
+    "code, problem",
+    [
+        ("91350100M000100Y43", None),
+        ("91000000MA000001XH", None),
+        ("91000000MA000001XA", "校验位错误"),
+        ("91000000MA00001XH", "应为 18 位"),
+        ("91000000MA000001OH", "不允许的字符"),
+    ],
+)
+def test_credit_code_check_character(code, problem):
+    result = credit_code_problem(code)
+    assert result is None if problem is None else problem in result
+
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [(ID, True), ("11010519491231002x", True), ("110105194912310021", False), ("110105194913310028", False), ("01010519491231002X", False)],
+)
+def test_id_numbers_need_a_real_birth_date_and_check_digit(number, valid):
+    assert is_id_number(number) is valid
+
+
+def test_luhn():
+    assert passes_luhn("4111111111111111") and passes_luhn(CARD)
+    assert not passes_luhn("6222021234567890124")
+
+
+@pytest.mark.parametrize("name, masked", [("张三丰", "张某某"), ("李四", "李某"), ("欧阳娜娜", "欧阳某某")])
+def test_names_keep_only_the_surname(name, masked):
+    assert mask_name(name) == masked
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("拖欠工人马小兵等18名劳动者工资。", "拖欠工人马某某等18名劳动者工资。"),
+        ("拖欠张三丰、李四、王小明等23名劳动者工资。", "拖欠张某某、李某、王某某等23名劳动者工资。"),
+        ("工人王强称已收到，负责人钱多多表示认可。", "工人王某称已收到，负责人钱某某表示认可。"),
+        ("投诉人曹玉兰（身份证号11010519491231002X）", "投诉人曹某某（身份证号（已隐去））"),
+        (f"联系电话{MOBILE}。", "联系电话（已隐去）。"),
+        (f"她的号码是{MOBILE}。", "她的号码是（电话已隐去）。"),
+        ("家住示例区幸福路8号3栋201室，", "家住（已隐去），"),
+        (f"工资卡号{CARD}。", "工资卡号（已隐去）。"),
+        (f"转入{CARD}账户", "转入（账号已隐去）账户"),
+        # The party's legal representative is published by rule and stays.
+        ("法定代表人赵六拒不支付。", "法定代表人赵六拒不支付。"),
+        # Already anonymised names, amounts and hotlines are left alone.
+        ("张某某、李某已领取1,234,567.89元，可拨打12333咨询。", "张某某、李某已领取1,234,567.89元，可拨打12333咨询。"),
+    ],
+)
+def test_masking_of_facts(text, expected):
+    assert mask_personal_data(text, keep_names=["赵六"]).text == expected
+
+
+def test_masking_counts_what_it_hid():
+    assert mask_personal_data(f"工人马小兵（电话{MOBILE}）").count == 2
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [(f"身份证 {ID} 号", "身份证号"), (f"手机 {MOBILE}", "手机号"), ("手机 138-1234-5678", "手机号"), (f"卡号 {CARD}", "银行卡号"),
+     ("卡号 6222 0212 3456 7890 128", "银行卡号")],
+)
+def test_scanner_finds_real_numbers_and_masks_them_in_its_report(text, kind):
+    leaks = find_leaks(text, "page.html")
+    assert [leak.kind for leak in leaks] == [kind]
+    assert "*" in leaks[0].masked and "12345678" not in leaks[0].masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "咨询电话 12333（人社服务热线）",
+        "110105194912310021",  # wrong check digit: a reference number, not an ID
+        "6222021234567890124",  # fails Luhn
+        "罚款 14365574.31 元，共 306 人",
+        "统一社会信用代码 91000000MA000001XH",
+        "时间戳 1700000000000",
+    ],
+)
+def test_scanner_does_not_cry_wolf(text):
+    assert find_leaks(text, "page.html") == []
+
+
+def test_scanner_accepts_the_numbers_it_is_told_are_public():
+    """An all-digit credit code of a disclosed company could pass the ID check by chance."""
+    assert find_leaks(ID, "p.html") != []
+    assert find_leaks(ID, "p.html", frozenset({ID})) == []
+
+
+def test_scan_site_reads_pages_feeds_and_data_but_not_theme_files(tmp_path: Path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "index.html").write_text(f"<p>{MOBILE}</p>", "utf-8")
+    (tmp_path / "feed.xml").write_text(f"<item>{ID}</item>", "utf-8")
+    (tmp_path / "data.csv").write_text(f"\ufeff{CARD}\r\n", "utf-8")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "bundle.js").write_text(f"var x={MOBILE}", "utf-8")
+    (tmp_path / "assets" / "page.html").write_text(f"{MOBILE}", "utf-8")
+    leaks = scan_site(tmp_path)
+    assert {(leak.page, leak.kind) for leak in leaks} == {
+        ("a/b/index.html", "手机号"), ("feed.xml", "身份证号"), ("data.csv", "银行卡号")
+    }
