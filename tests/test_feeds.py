@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -56,6 +58,13 @@ BASE = "https://pufa.example.gov.cn/ketang/2023/laodong-zhongcai-shenqing/"
         # Text that merely looks like an attribute is left alone: it is not inside a tag.
         ('<p>写法 href="../x/" 不是链接</p>', '<p>写法 href="../x/" 不是链接</p>'),
         ("<pre><code>&lt;a href=\"x\"&gt;</code></pre>", "<pre><code>&lt;a href=\"x\"&gt;</code></pre>"),
+        # ... nor inside another attribute's value, even unescaped quotes of the other kind.
+        ('<img alt="写法 href=\'../x/\' 示例" src="a.png">', f'<img alt="写法 href=\'../x/\' 示例" src="{BASE}a.png">'),
+        ('<a title="a>b" href="../y/">大于号</a>', '<a title="a>b" href="https://pufa.example.gov.cn/ketang/2023/y/">大于号</a>'),
+        ("<a href=../y/>不带引号</a>", '<a href="https://pufa.example.gov.cn/ketang/2023/y/">不带引号</a>'),
+        ('<img srcset="b,c.png 2x, d.png 3x">', f'<img srcset="{BASE}b,c.png 2x, {BASE}d.png 3x">'),
+        ('<svg><use href="#icon"></use></svg>', '<svg><use href="#icon"></use></svg>'),
+        ('<blockquote cite="../src/">引文</blockquote>', '<blockquote cite="https://pufa.example.gov.cn/ketang/2023/src/">引文</blockquote>'),
     ],
 )
 def test_absolutize_makes_every_link_and_image_absolute(html, expected):
@@ -167,7 +176,8 @@ def test_every_json_feed_validates_against_json_feed_1_1(sample_site: Path):
         jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
         assert document["feed_url"] == SITE_URL + path.relative_to(sample_site).as_posix()
         for item in document["items"]:
-            assert item["date_published"].endswith("+08:00")
+            assert datetime.fromisoformat(item["date_published"]).utcoffset() == timedelta(hours=8)
+            assert datetime.fromisoformat(item["date_modified"]) >= datetime.fromisoformat(item["date_published"])
 
 
 def test_full_text_links_and_images_are_absolute(sample_site: Path):
@@ -177,15 +187,23 @@ def test_full_text_links_and_images_are_absolute(sample_site: Path):
     assert "记住一年时效" in lesson and "headerlink" not in lesson
     assert "本文已经法制审核" not in lesson and "相关文章" not in lesson  # the page's chrome stays on the page
     every_url = [u for item in items.values() for u in re.findall(r'(?:href|src)="([^"]*)"', item["content_html"])]
-    assert any(u.endswith("images/laodong-zhongcai-liucheng.svg") for u in every_url)
+    image = SITE_URL + "ketang/2023/images/laodong-zhongcai-liucheng.svg"
+    assert image in every_url and (sample_site / image.removeprefix(SITE_URL)).is_file()
     assert every_url and all(u.startswith(("https://", "tel:", "mailto:")) for u in every_url), every_url
 
 
 def test_topic_feeds_hold_exactly_the_topics_articles(sample_site: Path):
     for page in (sample_site / "topics").glob("*/index.html"):
-        listed = [href for href in links(page.read_text("utf-8"), within="pufa-entry__title")]
+        page_url = SITE_URL + page.parent.relative_to(sample_site).as_posix() + "/"
+        listed = {urljoin(page_url, href) for href in links(page.read_text("utf-8"), within="pufa-entry__title")}
         in_feed = item_links(sample_site, page.parent.relative_to(sample_site).as_posix() + "/feed.xml")
-        assert len(in_feed) == len(listed) > 0, page
+        assert set(in_feed) == listed and len(in_feed) == len(listed) > 0, page
+
+
+def test_no_feed_repeats_an_item(sample_site: Path):
+    for path in feed_files(sample_site):
+        ids = item_links(sample_site, path.relative_to(sample_site).as_posix())
+        assert len(ids) == len(set(ids)), path
 
 
 def test_every_page_offers_its_feeds_for_autodiscovery(sample_site: Path):
@@ -215,9 +233,13 @@ def test_the_subscribe_page_explains_and_lists_every_feed(sample_site: Path):
 
 
 def test_column_and_topic_pages_link_their_own_feeds(sample_site: Path):
-    assert "订阅本栏目" in read(sample_site, "/anli/") and "anli/feed.xml" not in read(sample_site, "/ketang/")
-    topic = read(sample_site, "/topics/gongshang-rending/")
-    assert "订阅本主题" in topic and 'href="feed.xml"' in topic
+    for url, folder in [("/anli/", "anli"), ("/topics/gongshang-rending/", "topics/gongshang-rending")]:
+        html = read(sample_site, url)
+        offered = links(html, within="pufa-subscribe")
+        page = sample_site / url.strip("/")
+        resolved = {(page / href).resolve().relative_to(sample_site.resolve()).as_posix() for href in offered}
+        assert {f"{folder}/{name}" for name in FEED_NAMES} <= resolved, offered
+    assert "订阅本栏目" in read(sample_site, "/anli/") and "订阅本主题" in read(sample_site, "/topics/gongshang-rending/")
 
 
 def test_two_builds_of_the_same_content_give_identical_feeds(sample_site: Path, tmp_path: Path):
@@ -288,3 +310,34 @@ def test_feed_dates_use_beijing_time_for_the_articles_day(project):
     item = json.loads((result.site / "feed.json").read_text("utf-8"))["items"][0]
     assert item["date_published"] == "2023-12-31T00:00:00+08:00"
     assert item["date_modified"] == "2024-01-02T00:00:00+08:00"
+
+
+def test_an_empty_feed_does_not_change_with_the_build_day_and_summaries_stay_text(project):
+    project.article("ketang/2023/wen.md", extra="")
+    path = project.root / "articles" / "ketang" / "2023" / "wen.md"
+    path.write_text(path.read_text("utf-8").replace("summary: 一段摘要。", "summary: 工资<按月>足额支付 & 按时结算"), "utf-8")
+    first = project.build(today="2026-11-27")
+    assert first.returncode == 0, first.output
+    second = run_build(project.root, today="2027-01-05", site=project.root / "site2")
+    assert second.returncode == 0, second.output
+
+    def article_feeds(site: Path) -> dict[Path, bytes]:  # disclosures do change by the day: they expire
+        return {p.relative_to(site): p.read_bytes() for p in feed_files(site) if p.parent.name != "disclosure"}
+
+    assert article_feeds(second.site) == article_feeds(first.site)
+    assert item_links(first.site, "anli/feed.xml") == []  # the column with no articles yet
+    rss = feedparser.parse((first.site / "feed.xml").read_text("utf-8")).entries[0]
+    atom = feedparser.parse((first.site / "atom.xml").read_text("utf-8")).entries[0]
+    # RSS descriptions are HTML: the text's own < and & arrive escaped, to be shown, not parsed.
+    assert rss.summary == "工资&lt;按月&gt;足额支付 &amp; 按时结算"
+    assert atom.summary_detail.type == "text/plain" and atom.summary == "工资<按月>足额支付 & 按时结算"
+
+
+def test_autodiscovery_titles_are_escaped(project):
+    project.article("ketang/2023/wen.md")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("site_name: 示例区人社普法", 'site_name: 示例区"人社"普法 & <法>'), "utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.output
+    html = read(result.site, "/")
+    assert 'title="示例区&#34;人社&#34;普法 &amp; &lt;法&gt;（RSS）"' in html

@@ -13,6 +13,7 @@ This module alone imports feedgen.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -132,8 +133,10 @@ class Syndication:
     def render(self) -> dict[str, str]:
         """Every feed file's text, keyed by its path in the built site."""
         files: dict[str, str] = {}
+        newest = [entry.updated or entry.published for feed in self.feeds for entry in feed.entries]
+        fallback = max(newest, default=self.today)  # only a site with nothing published uses today
         for feed in self.feeds:
-            files.update(render_feed(feed, self.settings, self._bodies, self.today))
+            files.update(render_feed(feed, self.settings, self._bodies, fallback))
         return files
 
     def feeds_for_page(self, src_uri: str) -> list[Feed]:
@@ -192,32 +195,56 @@ def article_body(page_html: str, src_uri: str) -> str:
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")
-_URL_ATTR = re.compile(r'(\s(?:href|src|poster)=)(["\'])(.*?)\2', re.S)
-_SRCSET = re.compile(r'(\ssrcset=)(["\'])(.*?)\2', re.S)
+# A start tag, with attribute values quoted or not (a quoted value may hold ">").
+_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)(\s*/?)>""")
+_ATTRIBUTE = re.compile(r"""(\s+)([^\s"'>/=]+)(?:(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+URL_ATTRIBUTES = {"href", "src", "poster", "cite", "action", "data", "longdesc", "xlink:href"}
+_SRCSET_SPLIT = re.compile(r",\s+")  # a comma inside a URL is not followed by a space
 
 
-def absolutize(html: str, base_url: str) -> str:
-    """Every link and image in ``html`` made absolute against the page it was rendered for.
+def absolutize(fragment: str, base_url: str) -> str:
+    """Every link and image in ``fragment`` made absolute against the page it was rendered for.
 
-    Only attributes inside tags are touched: Python-Markdown escapes ``<`` in text, so a
-    tag cannot start inside text or code."""
+    Each start tag is taken apart attribute by attribute, so text that merely looks like
+    an attribute (in an alt text, a title or the page's text) is left alone. Fragment-only
+    references inside inline SVG (``<use href="#icon">``) stay as they are."""
 
     def join(value: str) -> str:
         return urljoin(base_url, value.strip())
 
-    def srcset(match: re.Match[str]) -> str:
-        candidates = []
-        for candidate in match.group(3).split(","):
-            url, _, descriptor = candidate.strip().partition(" ")
-            candidates.append(f"{join(url)} {descriptor}".strip())
-        return f"{match.group(1)}{match.group(2)}{', '.join(candidates)}{match.group(2)}"
+    def rewrite(tag_name: str, name: str, value: str) -> str:
+        lowered = name.lower()
+        if lowered == "srcset":
+            candidates = []
+            for candidate in _SRCSET_SPLIT.split(value.strip()):
+                url, _, descriptor = candidate.strip().partition(" ")
+                candidates.append(f"{join(url)} {descriptor.strip()}".strip())
+            return ", ".join(candidates)
+        if lowered in URL_ATTRIBUTES and not (value.startswith("#") and tag_name in _SVG_TAGS):
+            return join(value)
+        return value
+
+    def attribute(tag_name: str, match: re.Match[str]) -> str:
+        space, name, equals, raw = match.groups()
+        if raw is None:
+            return match.group(0)
+        quote = raw[0] if raw[0] in "\"'" else ""
+        value = raw[1:-1] if quote else raw
+        new = rewrite(tag_name, name, value)
+        if new == value:
+            return match.group(0)
+        quote = quote or '"'
+        return f"{space}{name}{equals}{quote}{new}{quote}"
 
     def tag(match: re.Match[str]) -> str:
-        text = _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{join(m.group(3))}{m.group(2)}", match.group(0))
-        return _SRCSET.sub(srcset, text)
+        name = match.group(1).lower()
+        attributes = _ATTRIBUTE.sub(lambda m: attribute(name, m), match.group(2))
+        return f"<{match.group(1)}{attributes}{match.group(3)}>"
 
-    return _TAG.sub(tag, html)
+    return _TAG.sub(tag, fragment)
+
+
+_SVG_TAGS = {"use", "image", "feimage", "textpath", "mpath"}
 
 
 def _moment(day: date) -> datetime:
@@ -265,7 +292,8 @@ def render_feed(feed: Feed, settings: FeedSettings, bodies: Mapping[str, str], f
     """The feed in every format, keyed by its path in the built site.
 
     ``bodies`` maps an article's src_uri to its body HTML as MkDocs rendered it;
-    ``fallback`` dates a feed with no items (a column before its first article)."""
+    ``fallback`` dates a feed with no items (a column before its first article): the
+    newest date of the whole site, so the feed still changes only when content does."""
     items = _items(feed, settings, bodies)
     updated = _feed_updated(items, fallback)
     return {
@@ -298,13 +326,14 @@ def _generator(feed: Feed, settings: FeedSettings, items: list[_Item], updated: 
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
         entry.title(page.title)
-        entry.link(href=item.url, rel="alternate", type="text/html")
+        entry.link(href=item.url, rel="alternate", type="text/html")  # feedgen 1.0 writes Atom's without rel (alternate by default)
         entry.published(item.published)
         entry.updated(item.updated)
         entry.author(name=page.author)
         entry.dc.dc_creator(page.author)
-        entry.summary(page.summary)
-        entry.content(item.content_html, type="html")
+        entry.summary(page.summary)  # Atom <summary>: plain text
+        entry.description(html.escape(page.summary, quote=False))  # RSS <description> is HTML
+        entry.content(item.content_html, type="html")  # replaces the Atom content description() set
         for topic in page.tags:
             entry.category(term=topic, label=topic)
     return generator
