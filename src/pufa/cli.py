@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import clock
+from . import clock, stats_import
 from .disclosure import load_disclosure
 from .errors import ContentError
 from .files import write_atomic
@@ -21,6 +21,7 @@ from .tables import TableError
 from .scaffold import create_article
 from .schema import SCHEMA_PATH, render_schema
 from .site import Site, load_site
+from .stats import ArticleMatcher, load_aliases
 
 STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
 
@@ -131,3 +132,32 @@ def import_penalties(source: Path, dry_run: bool, root: Path) -> None:
     except ContentError as exc:  # a hand-edited record elsewhere may still need fixing
         click.echo(str(exc), err=True)
         sys.exit(1)
+
+
+@main.group(help="阅读数据（data/stats/）。")
+def stats() -> None:
+    pass
+
+
+@stats.command("import", help="导入公众号和网站统计的导出文件，合并到 data/stats/reads.csv。")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", "format", type=click.Choice(stats_import.FORMATS), help="指定格式（默认按内容自动识别）")
+@click.option("--as-of", "as_of", help="数据截至日期 YYYY-MM-DD（导出文件不含日期时必填）")
+@click.option("--dry-run", is_flag=True, help="只显示核对结果，不写入任何文件")
+@root_option
+def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | None, dry_run: bool, root: Path) -> None:
+    site = _load(root)
+    try:
+        day = clock.parse_iso_date(as_of) if as_of else None
+        matcher = ArticleMatcher(site.articles, load_aliases(root / "data" / "stats" / "aliases.yml"))
+        results = [stats_import.import_file(path, matcher, format, day) for path in sources]
+    except (ValueError, clock.ClockError) as exc:
+        click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)
+        sys.exit(1)
+    for result in results:
+        click.echo(result.report())
+    if dry_run:
+        click.echo("（试运行，没有写入任何文件）")
+        return
+    changed = stats_import.apply(root / "data" / "stats", results)
+    click.echo("已更新 data/stats/reads.csv。" if changed else "数据没有变化，data/stats/reads.csv 未改动。")

@@ -1,0 +1,202 @@
+"""Reading figures: the committed store under data/stats/ and matching export rows to articles.
+
+Every export is a cumulative snapshot "as of" a day, so the store keeps, per article,
+source and day, the figures as of that day: importing the same or an overlapping export
+again rewrites the same numbers and never adds them up twice. An article's reads from a
+source are its newest snapshot. Rows are matched by the article's `wechat` URL, then by
+its path on the site, then by its exact normalised title; a row that matches no article,
+or more than one, is never guessed but reported and kept for the editors, who can map it
+in data/stats/aliases.yml.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from .models import Article
+
+SOURCES = ("wechat", "web")
+SOURCE_NAMES = {"wechat": "公众号", "web": "网站"}
+STORE_FIELDS = ("article", "source", "as_of", "reads", "readers")
+WECHAT_ID_PARAMS = ("__biz", "mid", "idx", "sn")
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    """One row of an export, before matching: what identifies the page, and its figures."""
+
+    source: str  # wechat | web
+    row: int  # as the user sees it in the file
+    as_of: date
+    reads: int
+    readers: int | None = None
+    title: str | None = None
+    url: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    article: str  # the article's key: its site path without slashes around, e.g. ketang/2023/jiabanfei-zenme-suan
+    source: str
+    as_of: date
+    reads: int
+    readers: int | None
+
+
+def article_key(article: Article) -> str:
+    return article.url.strip("/")
+
+
+def normalise_wechat_url(url: str) -> str | None:
+    """The part of an official-account link that names the article: /s/<id>, or the
+    __biz, mid, idx and sn parameters of the long form (chksm, scene... vary per share)."""
+    parts = urlsplit(url.strip())
+    if parts.hostname != "mp.weixin.qq.com":
+        return None
+    if parts.path.startswith("/s/") and len(parts.path) > 3:
+        return "wechat:" + parts.path.rstrip("/")
+    params = dict(parse_qsl(parts.query))
+    if parts.path in ("/s", "/s/") and all(params.get(name) for name in WECHAT_ID_PARAMS):
+        return "wechat:" + "&".join(f"{name}={params[name]}" for name in WECHAT_ID_PARAMS)
+    return None
+
+
+def normalise_path(value: str) -> str | None:
+    """A site path from a full URL or a path: /ketang/2023/x/ and …/x/index.html alike."""
+    text = value.strip()
+    if not text:
+        return None
+    path = urlsplit(text).path if "://" in text else text.split("?", 1)[0].split("#", 1)[0]
+    path = re.sub(r"/index\.html?$", "/", path)
+    return path.strip("/") or None
+
+
+_TITLE_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def normalise_title(title: str) -> str:
+    """Full-width and half-width alike, spaces and punctuation gone: 《加班费》怎么算？ = 加班费怎么算."""
+    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title)).lower()
+
+
+@dataclass(frozen=True)
+class Match:
+    article: Article | None
+    reason: str  # how it matched, or why not
+
+
+class ArticleMatcher:
+    """Finds the article a row is about, or says why it cannot, without guessing."""
+
+    def __init__(self, articles: Iterable[Article], aliases: dict[str, str] | None = None):
+        self.articles = list(articles)
+        by_key = {article_key(a): a for a in self.articles}
+        self._wechat = {}
+        for article in self.articles:
+            key = normalise_wechat_url(article.meta.wechat) if article.meta.wechat else None
+            if key:
+                self._wechat[key] = article
+        self._paths = dict(by_key)
+        self._titles: dict[str, list[Article]] = {}
+        for article in self.articles:
+            self._titles.setdefault(normalise_title(article.meta.title), []).append(article)
+        self._aliases = {}
+        for name, target in (aliases or {}).items():
+            if target.strip("/") in by_key:
+                self._aliases[normalise_title(name)] = by_key[target.strip("/")]
+                self._aliases[name.strip()] = by_key[target.strip("/")]
+
+    def match(self, row: ReadRow) -> Match:
+        for value in (row.url, row.path, row.title):
+            if value and value.strip() in self._aliases:
+                return Match(self._aliases[value.strip()], "别名")
+        if row.url:
+            key = normalise_wechat_url(row.url)
+            if key and key in self._wechat:
+                return Match(self._wechat[key], "公众号链接")
+        for value in (row.path, row.url):
+            path = normalise_path(value) if value and "mp.weixin.qq.com" not in value else None
+            if path and path in self._paths:
+                return Match(self._paths[path], "网站路径")
+        if row.title:
+            title = normalise_title(row.title)
+            if title in self._aliases:
+                return Match(self._aliases[title], "别名")
+            found = self._titles.get(title, [])
+            if len(found) == 1:
+                return Match(found[0], "标题")
+            if len(found) > 1:
+                return Match(None, f"标题与 {len(found)} 篇文章相同，无法确定")
+        return Match(None, "找不到对应的文章")
+
+
+def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
+    if not path.is_file():
+        return {}
+    snapshots = {}
+    for line, record in enumerate(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))), start=2):
+        try:
+            snapshot = Snapshot(
+                record["article"], record["source"], date.fromisoformat(record["as_of"]), int(record["reads"]),
+                int(record["readers"]) if record.get("readers") else None,
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ValueError(f"{path}:{line}：数据存档格式错误（{exc}）") from None
+        snapshots[(snapshot.article, snapshot.source, snapshot.as_of)] = snapshot
+    return snapshots
+
+
+def render_store(snapshots: Iterable[Snapshot]) -> str:
+    """The store as CSV, sorted, so the same figures always give the same bytes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(STORE_FIELDS)
+    for s in sorted(snapshots, key=lambda s: (s.article, s.source, s.as_of)):
+        writer.writerow([s.article, s.source, s.as_of.isoformat(), s.reads, "" if s.readers is None else s.readers])
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Reads:
+    wechat: int = 0
+    web: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.wechat + self.web
+
+
+def latest_reads(snapshots: Iterable[Snapshot], until: date | None = None) -> dict[str, Reads]:
+    """Each article's reads: per source, the newest snapshot (on or before ``until``)."""
+    newest: dict[tuple[str, str], Snapshot] = {}
+    for snapshot in snapshots:
+        if until and snapshot.as_of > until:
+            continue
+        key = (snapshot.article, snapshot.source)
+        if key not in newest or snapshot.as_of > newest[key].as_of:
+            newest[key] = snapshot
+    reads: dict[str, dict[str, int]] = {}
+    for (article, source), snapshot in newest.items():
+        reads.setdefault(article, {})[source] = snapshot.reads
+    return {article: Reads(values.get("wechat", 0), values.get("web", 0)) for article, values in reads.items()}
+
+
+def load_aliases(path: Path) -> dict[str, str]:
+    """data/stats/aliases.yml: an export's title or URL → the article's path (ketang/2023/slug)."""
+    if not path.is_file():
+        return {}
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError(f"{path}：应为“导出中的标题或链接: 文章路径”形式的映射，如 旧标题: ketang/2023/jiabanfei-zenme-suan")
+    return data

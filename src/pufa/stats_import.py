@@ -1,0 +1,338 @@
+"""`pufa stats import`: analytics exports in, reconciled snapshots into data/stats/reads.csv.
+
+Formats are told apart by their content (JSON shape or header row); ``--source`` overrides.
+Header labels drift between versions of the WeChat backend, so they go through an alias
+table. Every row ends up counted once: matched, unmatched, ambiguous or skipped (with its
+reason), and the totals add up to the rows read. Nothing is written unless the whole file
+was read; the store and the list of unmatched rows are each replaced whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .files import write_atomic
+from .penalty_import import parse_date
+from .stats import ArticleMatcher, ReadRow, Snapshot, article_key, normalise_path, read_store, render_store
+from .tables import TableError, decode_csv, find_columns, is_blank, is_total_row, normalise_header, read_rows
+
+FORMATS = ("wechat", "datacube", "plausible", "matomo", "umami", "baidu")
+FORMAT_NAMES = {
+    "wechat": "公众号图文数据导出", "datacube": "公众号数据接口 JSON", "plausible": "Plausible pages.csv",
+    "matomo": "Matomo 页面网址", "umami": "Umami 指标 JSON", "baidu": "百度统计受访页面",
+}
+WECHAT_COLUMNS = {
+    "title": ("内容标题", "标题", "文章标题", "图文标题"),
+    "published": ("发表时间", "发布时间", "群发时间"),
+    "reads": ("总阅读次数", "阅读次数", "总阅读数", "图文阅读次数", "阅读次数(次)", "总阅读次数(次)", "阅读量"),
+    "readers": ("总阅读人数", "阅读人数", "图文阅读人数", "阅读人数(人)", "总阅读人数(人)"),
+    "url": ("内容url", "内容链接", "文章链接", "原文链接", "url"),
+}
+WEB_COLUMNS = {
+    "plausible": {"path": ("name", "page"), "reads": ("pageviews",), "readers": ("visitors",)},
+    "matomo": {"path": ("url", "label"), "reads": ("nb_hits", "pageviews"), "readers": ("nb_visits", "nb_uniq_visitors")},
+    "baidu": {
+        "path": ("页面url", "受访页面", "url", "name"),
+        "reads": ("浏览量(pv)", "pv_count", "浏览量"),
+        "readers": ("访客数(uv)", "visitor_count", "访客数"),
+    },
+}
+_DATE_IN_NAME = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
+_ARTICLE_PATH = re.compile(r"^[a-z0-9-]+/\d{4}/[a-z0-9-]+$")
+
+
+class StatsImportError(ValueError):
+    """The file cannot be imported; the message names it and says why. Nothing was written."""
+
+
+@dataclass
+class Reconciliation:
+    """What happened to every row read; matched + unmatched + ambiguous + skipped = read."""
+
+    file: str
+    format: str
+    read: int = 0
+    matched: int = 0
+    unmatched: list[tuple[ReadRow, str]] = field(default_factory=list)
+    ambiguous: list[tuple[ReadRow, str]] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+    snapshots: dict[tuple[str, str, date], Snapshot] = field(default_factory=dict)
+
+    def report(self) -> str:
+        lines = [
+            f"{self.file}（{FORMAT_NAMES[self.format]}）：读取 {self.read} 行，匹配 {self.matched} 行，"
+            f"未匹配 {len(self.unmatched)} 行，无法确定 {len(self.ambiguous)} 行，跳过 {sum(self.skipped.values())} 行"
+        ]
+        lines += [f"  跳过 {count} 行：{reason}" for reason, count in sorted(self.skipped.items())]
+        for row, reason in (self.unmatched + self.ambiguous)[:20]:
+            lines.append(f"  第 {row.row} 行 {row.title or row.url or row.path}：{reason}")
+        extra = len(self.unmatched) + len(self.ambiguous) - 20
+        if extra > 0:
+            lines.append(f"  ……另有 {extra} 行，见 data/stats/unmatched.csv")
+        return "\n".join(lines)
+
+
+def as_of_from(path: Path, override: date | None) -> date | None:
+    if override:
+        return override
+    match = _DATE_IN_NAME.findall(path.stem)
+    if match:
+        year, month, day = match[-1]  # an export named for a range ends with its last day
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+    return None
+
+
+def detect_format(path: Path) -> str:
+    """Which export ``path`` is, from its content."""
+    if path.suffix.lower() == ".json":
+        data = _load_json(path)
+        if isinstance(data, list) and all(isinstance(i, dict) and "x" in i and "y" in i for i in data):
+            return "umami"
+        if isinstance(data, dict) and isinstance(data.get("list"), list):
+            return "datacube"
+        raise StatsImportError(f"{path.name}：无法识别的 JSON（应为公众号数据接口 getarticletotal / getarticlesummary 的返回，或 Umami 指标 [{{x, y}}]）")
+    headers = {normalise_header(cell) for row in read_rows(path)[:10] for cell in row if cell is not None}
+    if headers & {normalise_header(h) for h in WECHAT_COLUMNS["title"]}:
+        return "wechat"
+    for name, columns in WEB_COLUMNS.items():
+        if headers & {normalise_header(h) for h in columns["reads"]} and headers & {normalise_header(h) for h in columns["path"]}:
+            return name
+    raise StatsImportError(f"{path.name}：无法从表头识别导出格式，请用 --source 指定（{'、'.join(FORMATS)}）")
+
+
+def _load_json(path: Path) -> object:
+    try:
+        return json.loads(decode_csv(path.read_bytes(), path.name))
+    except json.JSONDecodeError as exc:
+        raise StatsImportError(f"{path.name}：不是有效的 JSON（第 {exc.lineno} 行：{exc.msg}）") from None
+
+
+def _int(value: object, row: int, column: str, name: str) -> int:
+    text = str(value).strip().replace(",", "")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not text.isdigit():
+        raise StatsImportError(f"{name} 第 {row} 行，“{column}”列：“{value}”不是非负整数")
+    return int(text)
+
+
+def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object], dict[str, str]] | tuple[int, None, str]]:
+    """(row number, cells by field, headers) per data row, or (row number, None, reason) when skipped."""
+    rows = read_rows(path)
+    header_index, found = find_columns(rows, columns, path.name)
+    missing = [columns[name][0] for name in required if name not in found]
+    if missing:
+        raise StatsImportError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
+    headers = {name: header for name, (_, header) in found.items()}
+    for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if is_blank(values):
+            yield number, None, "空行"
+        elif is_total_row(values) or str(values[0]).strip().lower() in ("total", "总数"):
+            yield number, None, "合计行"
+        else:
+            yield number, {name: values[i] if i < len(values) else None for name, (i, _) in found.items()}, headers
+
+
+def wechat_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+    if as_of is None:
+        raise StatsImportError(f"{path.name}：公众号导出不含导出日期，请用 --as-of YYYY-MM-DD 指定数据截至日期（或在文件名中写明，如 图文数据_20231231.xlsx）")
+    for number, cells, headers in _table_rows(path, WECHAT_COLUMNS, ("title", "reads")):
+        if cells is None:
+            yield number, headers
+            continue
+        if cells.get("published") not in (None, ""):
+            try:
+                parse_date(cells["published"])
+            except ValueError as exc:
+                raise StatsImportError(f"{path.name} 第 {number} 行，“{headers['published']}”列：{exc}") from None
+        reads = _int(cells["reads"], number, headers["reads"], path.name)
+        readers = _int(cells["readers"], number, headers["readers"], path.name) if cells.get("readers") not in (None, "") else None
+        url = str(cells["url"]).strip() if cells.get("url") else None
+        yield ReadRow("wechat", number, as_of, reads, readers, title=str(cells["title"]).strip(), url=url)
+
+
+def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+    if as_of is None:
+        raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
+    if path.suffix.lower() == ".csv":
+        yield from _fast_csv_rows(path, format, as_of)
+        return
+    for number, cells, headers in _table_rows(path, WEB_COLUMNS[format], ("path", "reads")):
+        if cells is None:
+            yield number, headers
+            continue
+        readers = _int(cells["readers"], number, headers["readers"], path.name) if cells.get("readers") not in (None, "") else None
+        yield ReadRow("web", number, as_of, _int(cells["reads"], number, headers["reads"], path.name), readers, path=str(cells["path"]))
+
+
+def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | tuple[int, str]]:
+    """Web analytics CSVs run to a million rows: read them with the csv module directly."""
+    text = decode_csv(path.read_bytes(), path.name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise StatsImportError(f"{path.name}：文件是空的")
+    columns = WEB_COLUMNS[format]
+    normalised = [normalise_header(h) for h in header]
+
+    def position(name: str) -> int | None:
+        for alias in columns[name]:
+            if normalise_header(alias) in normalised:
+                return normalised.index(normalise_header(alias))
+        return None
+
+    path_at, reads_at, readers_at = position("path"), position("reads"), position("readers")
+    if path_at is None or reads_at is None:
+        missing = [columns[n][0] for n, at in (("path", path_at), ("reads", reads_at)) if at is None]
+        raise StatsImportError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
+    for number, values in enumerate(reader, start=2):
+        if not values or not any(v.strip() for v in values):
+            yield number, "空行"
+            continue
+        if len(values) <= max(path_at, reads_at):
+            raise StatsImportError(f"{path.name} 第 {number} 行：只有 {len(values)} 列，缺少数据")
+        page = values[path_at]
+        if page.strip() in ("合计", "总计", "Total", "total"):
+            yield number, "合计行"
+            continue
+        reads_text = values[reads_at].replace(",", "").strip()
+        if not reads_text.isdigit():
+            raise StatsImportError(f"{path.name} 第 {number} 行，“{header[reads_at]}”列：“{values[reads_at]}”不是非负整数")
+        readers = None
+        if readers_at is not None and readers_at < len(values) and values[readers_at].strip():
+            readers_text = values[readers_at].replace(",", "").strip()
+            readers = int(readers_text) if readers_text.isdigit() else None
+        yield ReadRow("web", number, as_of, int(reads_text), readers, path=page)
+
+
+def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+    if as_of is None:
+        raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
+    for number, item in enumerate(_load_json(path), start=1):
+        value = item.get("y")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise StatsImportError(f"{path.name} 第 {number} 项：y 应为非负整数，实际为 {value!r}")
+        yield ReadRow("web", number, as_of, value, None, path=str(item.get("x") or ""))
+
+
+def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+    """getarticletotal: each article's details[] are cumulative by stat_date (take the newest);
+    getarticlesummary: figures per day (add up the days the response covers)."""
+    data = _load_json(path)
+    if data.get("errcode"):
+        raise StatsImportError(f"{path.name}：接口返回错误 {data.get('errcode')}：{data.get('errmsg')}")
+    totals: dict[str, list] = {}
+    for number, item in enumerate(data["list"], start=1):
+        title = str(item.get("title") or "").strip()
+        details = item.get("details")
+        try:
+            if isinstance(details, list) and details:
+                newest = max(details, key=lambda d: d["stat_date"])
+                day = date.fromisoformat(newest["stat_date"])
+                reads, readers = int(newest["int_page_read_count"]), int(newest["int_page_read_user"])
+                yield ReadRow("wechat", number, as_of or day, reads, readers, title=title)
+                continue
+            day = date.fromisoformat(item["ref_date"])
+            reads, readers = int(item["int_page_read_count"]), int(item["int_page_read_user"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StatsImportError(f"{path.name} list 第 {number} 项：缺少或无效的字段（{exc}）") from None
+        entry = totals.setdefault(str(item.get("msgid") or title), [number, title, day, 0, 0, 0])
+        entry[2] = max(entry[2], day)
+        entry[3] += reads
+        entry[4] += readers
+        entry[5] += 1
+    for number, title, day, reads, readers, days in totals.values():
+        yield ReadRow("wechat", number, as_of or day, reads, readers, title=title)
+        for _ in range(days - 1):
+            yield number, "同一篇文章的其他日期（已合计）"
+
+
+def import_file(path: Path, matcher: ArticleMatcher, format: str | None = None, as_of: date | None = None) -> Reconciliation:
+    """Read and match one export; nothing is written here."""
+    try:
+        format = format or detect_format(path)
+        day = as_of_from(path, as_of)
+        rows = {
+            "wechat": lambda: wechat_rows(path, day),
+            "datacube": lambda: datacube_rows(path, as_of),
+            "umami": lambda: umami_rows(path, day),
+        }.get(format, lambda: web_rows(path, format, day))()
+        result = Reconciliation(path.name, format)
+        cache: dict[tuple[str | None, str | None, str | None], object] = {}
+        for item in rows:
+            result.read += 1
+            if isinstance(item, tuple):
+                result.skipped[item[1]] += 1
+                continue
+            if item.source == "web":
+                key_path = normalise_path(item.path or "")
+                if key_path is None or not _ARTICLE_PATH.match(key_path):
+                    result.skipped["不是文章页面"] += 1
+                    continue
+            key = (item.url, item.path, item.title)
+            match = cache.get(key)
+            if match is None:
+                match = cache[key] = matcher.match(item)
+            if match.article is None:
+                (result.ambiguous if "无法确定" in match.reason else result.unmatched).append((item, match.reason))
+                continue
+            result.matched += 1
+            snapshot_key = (article_key(match.article), item.source, item.as_of)
+            earlier = result.snapshots.get(snapshot_key)
+            reads = item.reads + (earlier.reads if earlier else 0)  # URL variants of one page in one export
+            readers = None if item.readers is None else item.readers + ((earlier.readers or 0) if earlier else 0)
+            result.snapshots[snapshot_key] = Snapshot(snapshot_key[0], item.source, item.as_of, reads, readers)
+        return result
+    except TableError as exc:
+        raise StatsImportError(str(exc)) from None
+
+
+UNMATCHED_FIELDS = ("source", "file", "row", "title", "url", "reads", "reason")
+
+
+def merge_unmatched(path: Path, results: list[Reconciliation]) -> str:
+    """Rows no article claimed, kept for editors: earlier ones from the same file are replaced."""
+    files = {r.file for r in results}
+    kept = []
+    if path.is_file():
+        kept = [row for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))) if row.get("file") not in files]
+    for result in results:
+        for row, reason in result.unmatched + result.ambiguous:
+            kept.append({
+                "source": row.source, "file": result.file, "row": str(row.row), "title": row.title or "",
+                "url": row.url or row.path or "", "reads": str(row.reads), "reason": reason,
+            })
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=UNMATCHED_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(sorted(kept, key=lambda r: (r["file"], int(r["row"]))))
+    return "\ufeff" + buffer.getvalue()
+
+
+def apply(stats_dir: Path, results: list[Reconciliation]) -> bool:
+    """Merge every file's snapshots into the store; True when the store changed."""
+    store_path = stats_dir / "reads.csv"
+    store = read_store(store_path)
+    before = render_store(store.values()) if store else None
+    for result in results:
+        store.update(result.snapshots)
+    after = render_store(store.values())
+    changed = after != before
+    if changed:
+        write_atomic(store_path, after)
+    unmatched_path = stats_dir / "unmatched.csv"
+    unmatched = merge_unmatched(unmatched_path, results)
+    if not unmatched_path.is_file() or unmatched_path.read_text("utf-8") != unmatched:
+        write_atomic(unmatched_path, unmatched)
+    return changed
