@@ -101,9 +101,9 @@ def write_record(project, folder: str, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     "folder, append, message",
     [
-        ("penalties", "credit_repair_date: 2023-07-01\n", "信用修复不得早于最短公示期满（3 个月），即 2024-03-19 及以后"),
+        ("penalties", "credit_repair_date: 2023-07-01\n", "信用修复不得早于最短公示期满（3 个月），即 2024-03-20 及以后"),
         ("penalties", "withdrawal: {date: 2023-01-01, reason: 撤销}\n", "撤回日期"),
-        ("blacklist", "arrears_paid_date: 2024-01-10\npledge_date: 2024-01-10\nremoval_date: 2024-05-01\n", "清偿后满 6 个月才能提前移出，即 2024-07-10 及以后"),
+        ("blacklist", "arrears_paid_date: 2024-01-10\npledge_date: 2024-01-10\nremoval_date: 2024-05-01\n", "列入且清偿后满 6 个月才能提前移出，即 2024-07-11 及以后"),
         ("blacklist", "removal_date: 2025-05-01\n", "提前移出须先清偿拖欠工资并作出守信承诺"),
     ],
 )
@@ -197,7 +197,8 @@ def test_blacklist_and_withdrawal_pages(sample_site: Path):
 def test_the_disclosure_feed_lists_the_current_decisions(sample_site: Path):
     items = json.loads((sample_site / "disclosure" / "feed.json").read_text("utf-8"))["items"]
     assert [item["url"].rsplit("/", 2)[-2] for item in items] == ["2026-002", "2026-001", "2025-002", "2024-001", "2023-012", "2023-011"]
-    assert "已隐去" in next(item for item in items if item["url"].endswith("2023-012/"))["content_html"]
+    decision = next(item for item in items if item["url"].endswith("2023-012/"))
+    assert decision["content_html"] == "<p>未及时支付劳动报酬：责令支付拖欠的劳动报酬，罚款8,000元</p>"  # no facts
 
 
 # --- builds on other days ----------------------------------------------------------------
@@ -253,3 +254,31 @@ def test_yearly_statistics_leave_out_withdrawn_decisions():
     kept, void = penalty(), penalty(decision_number="示人社监罚〔2023〕98号", withdrawal={"date": "2023-07-01", "reason": "撤销"})
     stats = Disclosure(RULES, (kept, void), (), date(2024, 1, 1)).yearly_stats()
     assert [(s.year, s.decisions, s.fines) for s in stats] == [(2023, 1, Decimal("5000"))]
+
+
+def test_names_in_every_published_free_text_field_are_masked(project):
+    project.article("ketang/2023/wen.md")
+    penalty = project.root / "data" / "penalties" / "2026-001.yml"
+    text = penalty.read_text("utf-8").replace("content: 责令支付拖欠的劳动报酬，罚款5,000元", "content: 责令向劳动者黄小梅等支付拖欠的劳动报酬，罚款5,000元")
+    penalty.write_text(text, "utf-8")
+    withdrawn = project.root / "data" / "penalties" / "2025-001.yml"
+    withdrawn.write_text(withdrawn.read_text("utf-8").replace("经行政复议，", "经劳动者郑大海申请行政复议，"), "utf-8")
+    listing = project.root / "data" / "blacklist" / "2023-007.yml"
+    listing.write_text(listing.read_text("utf-8").replace("grounds: 拖欠", "grounds: 拖欠农民工曹玉兰等"), "utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.output
+    for path in result.site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".csv"}:
+            text = path.read_text("utf-8", errors="replace").replace("\u200b", "")
+            for name in ("黄小梅", "郑大海", "曹玉兰"):
+                assert name not in text, (path, name)
+    assert "黄某某" in read(result.site, "/disclosure/2026-001/")
+    assert "郑某某" in read(result.site, "/disclosure/withdrawn/")
+
+
+def test_a_build_that_finds_personal_data_removes_those_pages(project):
+    article = project.article("ketang/2023/wen.md")
+    article.write_text(article.read_text("utf-8") + "\n联系人手机 13812345678。\n", "utf-8")
+    result = project.build()
+    assert result.returncode != 0 and "手机号 138****5678" in result.output
+    assert not (result.site / "ketang" / "2023" / "wen" / "index.html").exists()

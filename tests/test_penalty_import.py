@@ -217,3 +217,18 @@ def test_the_command_line_reports_bad_rows_and_exits_non_zero(root: Path):
     result = run_cli(root, "penalties", "import", str(source))
     assert result.exit_code == 1
     assert "第 3 行，“处罚决定日期”列" in result.stderr
+
+
+def test_two_numbers_with_the_same_year_and_sequence_cannot_share_a_file(root: Path):
+    before = penalty_files(root)
+    rows = [row(5), row(6, doc="示人社劳监罚[2024]105号")]
+    with pytest.raises(ImportFailed, match="文号的年份和序号与“示人社监罚〔2024〕105号”相同"):
+        plan_import(write_csv(root / "export.csv", rows), root)
+    assert penalty_files(root) == before
+
+
+def test_an_existing_record_under_another_file_name_still_claims_its_number(root: Path):
+    folder = root / "data" / "penalties"
+    (folder / "2024-001.yml").rename(folder / "renamed.yml")  # 示人社监罚〔2024〕1号
+    with pytest.raises(ImportFailed, match="相同"):
+        plan_import(write_csv(root / "export.csv", [row(1, doc="示人社劳监罚[2024]1号")]), root)

@@ -60,8 +60,17 @@ def test_names_keep_only_the_surname(name, masked):
         ("家住示例区幸福路8号3栋201室，", "家住（已隐去），"),
         (f"工资卡号{CARD}。", "工资卡号（已隐去）。"),
         (f"转入{CARD}账户", "转入（账号已隐去）账户"),
-        # The party's legal representative is published by rule and stays.
+        # The party's legal representative is published by rule and stays; nobody else does.
         ("法定代表人赵六拒不支付。", "法定代表人赵六拒不支付。"),
+        ("工人赵六一反映。", "工人赵某某反映。"),
+        # Numbers as people really type them: full-width, spaced, dashed.
+        ("联系人１３９１２３４５６７８。", "联系人（已隐去）。"),
+        ("号码 110105 19491231 002X 已核实", "号码 （身份证号已隐去） 已核实"),
+        ("证件 110105-19491231-002X。", "证件 （身份证号已隐去）。"),
+        ("卡 6222\u00a00212\u00a03456\u00a07890\u00a0128。", "卡 （账号已隐去）。"),
+        ("居住地址：示例区幸福路8号，", "居住地址：（已隐去），"),
+        # Ordinary legal wording is not a name.
+        ("当事人尚未支付，劳动者申请仲裁，当事人应当于10日内支付。", "当事人尚未支付，劳动者申请仲裁，当事人应当于10日内支付。"),
         # Already anonymised names, amounts and hotlines are left alone.
         ("张某某、李某已领取1,234,567.89元，可拨打12333咨询。", "张某某、李某已领取1,234,567.89元，可拨打12333咨询。"),
     ],
@@ -77,7 +86,8 @@ def test_masking_counts_what_it_hid():
 @pytest.mark.parametrize(
     "text, kind",
     [(f"身份证 {ID} 号", "身份证号"), (f"手机 {MOBILE}", "手机号"), ("手机 138-1234-5678", "手机号"), (f"卡号 {CARD}", "银行卡号"),
-     ("卡号 6222 0212 3456 7890 128", "银行卡号")],
+     ("卡号 6222 0212 3456 7890 128", "银行卡号"), ("手机 １３８１２３４５６７８", "手机号"), ("号 110105 19491231 002X", "身份证号"),
+     ("<p>手机 138<strong>1234</strong>5678</p>", "手机号"), ("手机 &#49;3812345678", "手机号")],
 )
 def test_scanner_finds_real_numbers_and_masks_them_in_its_report(text, kind):
     leaks = find_leaks(text, "page.html")
@@ -94,6 +104,8 @@ def test_scanner_finds_real_numbers_and_masks_them_in_its_report(text, kind):
         "罚款 14365574.31 元，共 306 人",
         "统一社会信用代码 91000000MA000001XH",
         "时间戳 1700000000000",
+        "主办单位统一社会信用代码：911101087000009525",  # all digits, passes Luhn, but a valid credit code
+        "<td>2023</td>\n<td>12</td>\n<td>306</td>\n<td>14,365,574.31</td>",
     ],
 )
 def test_scanner_does_not_cry_wolf(text):

@@ -61,8 +61,10 @@ class SiteBuild:
         """Fail if any page, feed or data file of the built site holds an ID, mobile or card number."""
         leaks = privacy.scan_site(site_dir, allowed=self.disclosure.public_codes())
         if leaks:
+            for page in {leak.page for leak in leaks}:  # never leave them where a deploy could pick them up
+                (site_dir / page).unlink(missing_ok=True)
             listed = "\n".join(f"  {leak}" for leak in leaks)
             raise PrivacyError(
                 f"构建结果中发现 {len(leaks)} 处疑似个人信息，已停止发布（号码已部分遮盖）：\n{listed}\n"
-                "请删除或改写原文中的这些号码；12333 等服务热线不受影响。"
+                "这些文件已从构建结果中删除。请删除或改写原文中的这些号码；12333 等服务热线不受影响。"
             )

@@ -69,7 +69,7 @@ def check(root: Path) -> None:
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
     click.echo(f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。")
     click.echo(
-        f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {len(disclosure.current)} 项），"
+        f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
         f"失信名单 {len(disclosure.blacklist)} 条（在列 {len(disclosure.listed())} 条）。"
     )
 

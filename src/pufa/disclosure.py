@@ -15,8 +15,9 @@ page or data file sees it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -190,11 +191,33 @@ def listing_status(entry: BlacklistEntry, today: date) -> ListingStatus:
 
 @dataclass(frozen=True)
 class ShownPenalty:
-    """A decision as the site may show it: 违法事实 masked."""
+    """A decision as the site may show it: its free text (违法事实, 处罚内容) masked."""
 
     record: Penalty
     facts: str
+    content: str
     end: date
+
+
+@dataclass(frozen=True)
+class ShownListing:
+    record: BlacklistEntry
+    grounds: str
+    end: date
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    """All a withdrawn decision leaves on the site (行政处罚法 art. 48)."""
+
+    decision_number: str
+    date: date
+    reason: str
+
+
+def shown_text(text: str, keep: Iterable[str] = ()) -> str:
+    """Free text as the site may show it; every published free-text field goes through here."""
+    return mask_personal_data(text, keep).text
 
 
 @dataclass(frozen=True)
@@ -215,27 +238,39 @@ class Disclosure:
     penalties: tuple[Penalty, ...]
     blacklist: tuple[BlacklistEntry, ...]
     today: date
-    sources: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @cached_property
     def current(self) -> list[ShownPenalty]:
         """Decisions on display today, newest first (masking runs once per build)."""
         shown = [
-            ShownPenalty(p, mask_personal_data(p.facts, [p.legal_representative]).text, display_end(p, self.rules))
+            ShownPenalty(
+                p, shown_text(p.facts, [p.legal_representative]), shown_text(p.content, [p.legal_representative]),
+                display_end(p, self.rules),
+            )
             for p in self.penalties
             if penalty_status(p, self.today, self.rules) == "public"
         ]
         return sorted(shown, key=lambda s: (s.record.decision_date, s.record.decision_number), reverse=True)
 
-    def withdrawn(self) -> list[Penalty]:
-        return sorted(
-            (p for p in self.penalties if penalty_status(p, self.today, self.rules) == "withdrawn"),
-            key=lambda p: p.withdrawal.date, reverse=True,
-        )
+    def withdrawn(self) -> list[WithdrawalNotice]:
+        notices = [
+            WithdrawalNotice(p.decision_number, p.withdrawal.date, shown_text(p.withdrawal.reason))
+            for p in self.penalties
+            if penalty_status(p, self.today, self.rules) == "withdrawn"
+        ]
+        return sorted(notices, key=lambda n: (n.date, n.decision_number), reverse=True)
 
-    def listed(self) -> list[BlacklistEntry]:
-        entries = [e for e in self.blacklist if listing_status(e, self.today) == "listed"]
-        return sorted(entries, key=lambda e: (e.listing_date, e.decision_number), reverse=True)
+    def listed(self) -> list[ShownListing]:
+        entries = [
+            ShownListing(e, shown_text(e.grounds, e.responsible_persons), listing_end(e))
+            for e in self.blacklist
+            if listing_status(e, self.today) == "listed"
+        ]
+        return sorted(entries, key=lambda s: (s.record.listing_date, s.record.decision_number), reverse=True)
+
+    def count_current(self) -> int:
+        """How many decisions are on display, without masking anything (for `pufa check`)."""
+        return sum(1 for p in self.penalties if penalty_status(p, self.today, self.rules) == "public")
 
     def yearly_stats(self) -> list[YearStats]:
         """Figures per year for the annual report: every decision made by today that still
@@ -288,7 +323,7 @@ def _load_folder(folder: Path, root: Path, model: type[BaseModel], problems: lis
 def _lifecycle_problems(path: Path, penalty: Penalty) -> list[Problem]:
     problems = []
     if penalty.credit_repair_date:
-        earliest = add_months(penalty.decision_date, MINIMUM_MONTHS)
+        earliest = earliest_credit_repair(penalty)
         if penalty.credit_repair_date < earliest:
             problems.append(Problem(
                 path, f"信用修复不得早于最短公示期满（{MINIMUM_MONTHS} 个月），即 {earliest.isoformat()} 及以后",
@@ -297,18 +332,27 @@ def _lifecycle_problems(path: Path, penalty: Penalty) -> list[Problem]:
     return problems
 
 
+def earliest_credit_repair(penalty: Penalty) -> date:
+    """The minimum display period runs 3 months from the day after the decision (民法典
+    art. 201: the first day is not counted), so repair may take it down the day after that."""
+    return add_months(penalty.decision_date, MINIMUM_MONTHS) + timedelta(days=1)
+
+
 def _listing_problems(path: Path, entry: BlacklistEntry) -> list[Problem]:
     problems = []
     if entry.removal_date:
         if not entry.arrears_paid_date or not entry.pledge_date:
             problems.append(Problem(path, "提前移出须先清偿拖欠工资并作出守信承诺（填写 arrears_paid_date 和 pledge_date）", None, "removal_date"))
         else:
-            earliest = add_months(entry.arrears_paid_date, BLACKLIST_EARLY_REMOVAL_MONTHS)
+            start = max(entry.arrears_paid_date, entry.listing_date)
+            earliest = add_months(start, BLACKLIST_EARLY_REMOVAL_MONTHS) + timedelta(days=1)
             if entry.removal_date < earliest:
                 problems.append(Problem(
-                    path, f"清偿后满 {BLACKLIST_EARLY_REMOVAL_MONTHS} 个月才能提前移出，即 {earliest.isoformat()} 及以后",
+                    path, f"列入且清偿后满 {BLACKLIST_EARLY_REMOVAL_MONTHS} 个月才能提前移出，即 {earliest.isoformat()} 及以后",
                     None, "removal_date",
                 ))
+            if entry.pledge_date > entry.removal_date:
+                problems.append(Problem(path, "守信承诺应在移出之前作出", None, "pledge_date"))
         if entry.removal_date < entry.listing_date:
             problems.append(Problem(path, "移出日期早于列入日期", None, "removal_date"))
     return problems
@@ -354,8 +398,7 @@ def load_disclosure(data_dir: Path, root: Path, today: date) -> Disclosure:
     problems += _duplicate_problems(blacklist, "decision_number", "列入决定书文号")
     if problems:
         raise ContentError(problems)
-    sources = {p.decision_number: path for path, p in penalties.items()}
-    return Disclosure(rules, tuple(penalties.values()), tuple(blacklist.values()), today, sources)
+    return Disclosure(rules, tuple(penalties.values()), tuple(blacklist.values()), today)
 
 
 def format_yuan(amount: Decimal) -> str:

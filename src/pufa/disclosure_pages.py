@@ -12,7 +12,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from .disclosure import Disclosure, ShownPenalty, format_yuan, listing_end, to_wan
+from .disclosure import Disclosure, ShownPenalty, format_yuan, to_wan
 from .feeds import Entry, Feed
 from .pages import Page, environment
 
@@ -46,17 +46,22 @@ def open_data_record(item: ShownPenalty) -> dict[str, str]:
     p = item.record
     values = (
         p.party, p.credit_code, p.legal_representative, p.decision_number, p.violation_type, item.facts,
-        p.basis, p.category, p.content, to_wan(p.fine), p.decision_date.isoformat(), item.end.isoformat(),
+        p.basis, p.category, item.content, to_wan(p.fine), p.decision_date.isoformat(), item.end.isoformat(),
         p.authority, p.authority_code,
     )
     return dict(zip(OPEN_DATA_FIELDS, values))
+
+
+def _as_text(value: str) -> str:
+    """Excel runs a cell that starts with = + - @ as a formula: make it plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def penalties_csv(shown: list[ShownPenalty]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(open_data_record(item) for item in shown)
+    writer.writerows({k: _as_text(v) for k, v in open_data_record(item).items()} for item in shown)
     return "\ufeff" + buffer.getvalue()  # the BOM tells Excel the file is UTF-8
 
 
@@ -74,7 +79,8 @@ def penalty_entry(item: ShownPenalty) -> Entry:
     p = item.record
     return Entry(
         f"disclosure/{p.slug}.md", f"disclosure/{p.slug}/", f"{p.party}（{p.decision_number}）",
-        p.decision_date, None, p.authority, f"{p.violation_type}：{p.content}", (p.violation_type,),
+        p.decision_date, None, p.authority, f"{p.violation_type}：{item.content}", (p.violation_type,),
+        full_text=False,  # aggregators keep what they fetch: a feed must not outlive the display period
     )
 
 
@@ -106,7 +112,7 @@ class DisclosureRenderer:
                 types=sorted({item.record.violation_type for item in shown}),
                 stats=self.disclosure.yearly_stats(),
             ), in_nav=True),
-            Page("disclosure/blacklist.md", self._render("blacklist.md.j2", entries=self.disclosure.listed(), end=listing_end)),
+            Page("disclosure/blacklist.md", self._render("blacklist.md.j2", entries=self.disclosure.listed())),
             Page("disclosure/withdrawn.md", self._render("withdrawn.md.j2", withdrawn=self.disclosure.withdrawn())),
         ]
         pages += [Page(f"disclosure/{item.record.slug}.md", self._render("penalty.md.j2", item=item, p=item.record)) for item in shown]

@@ -76,6 +76,7 @@ class Entry:
     summary: str
     tags: tuple[str, ...] = ()
     image: str | None = None  # site path of a cover image
+    full_text: bool = True  # False: the feed carries the summary, not the page's body
 
 
 def article_entry(article: Article) -> Entry:
@@ -120,7 +121,7 @@ class Syndication:
         self.settings = settings
         self.today = today
         self.feeds = feeds
-        self._sources = {entry.src_uri for feed in feeds for entry in feed.entries}
+        self._sources = {entry.src_uri for feed in feeds for entry in feed.entries if entry.full_text}
         self._bodies: dict[str, str] = {}
 
     def file_paths(self) -> list[str]:
@@ -265,11 +266,15 @@ def _items(feed: Feed, settings: FeedSettings, bodies: Mapping[str, str]) -> lis
     items = []
     for entry in feed.entries[: settings.items]:
         url = settings.absolute(entry.path)
-        if entry.src_uri not in bodies:
+        if not entry.full_text:
+            content = f"<p>{html.escape(entry.summary)}</p>"
+        elif entry.src_uri in bodies:
+            content = absolutize(bodies[entry.src_uri], url)
+        else:
             raise FeedError(f"{entry.src_uri}：没有渲染结果，无法写入订阅源。")
         published = _moment(entry.published)
         updated = _moment(entry.updated) if entry.updated else published
-        items.append(_Item(entry, url, published, updated, absolutize(bodies[entry.src_uri], url)))
+        items.append(_Item(entry, url, published, updated, content))
     return items
 
 

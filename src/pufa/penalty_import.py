@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .disclosure import MINIMUM_MONTHS, Penalty, add_months
+from .disclosure import DECISION_NUMBER, Penalty, earliest_credit_repair
 from .files import write_atomic
 from .frontmatter import YamlSyntaxError, load_yaml
 from .privacy import mask_personal_data
@@ -197,6 +197,16 @@ def _existing(penalties_dir: Path, root: Path) -> dict[str, tuple[Path, dict]]:
     return found
 
 
+def _taken_names(existing: dict[str, tuple[Path, dict]]) -> dict[str, str]:
+    taken: dict[str, str] = {}
+    for number, (path, _) in existing.items():
+        taken[path.name] = number
+        match = DECISION_NUMBER.match(number)
+        if match:
+            taken[f"{match['year']}-{int(match['seq']):03d}"] = number
+    return taken
+
+
 def penalty_yaml(record: Penalty) -> str:
     """A record as the YAML an inspector would write by hand (field order of the model)."""
     data: dict[str, object] = {}
@@ -216,6 +226,7 @@ def plan_import(source: Path, root: Path) -> ImportPlan:
     plan = ImportPlan(rows_read=len(rows) + len(skipped), skipped=skipped)
     problems: list[ImportProblem] = []
     seen: dict[str, int] = {}
+    taken = _taken_names(existing)
     for row in rows:
         values: dict[str, object] = {}
         for name, value in row.cells.items():
@@ -249,23 +260,28 @@ def plan_import(source: Path, root: Path) -> ImportPlan:
                 column = headers.get(str(error["loc"][0])) if error["loc"] else None
                 problems.append(ImportProblem(source.name, row.number, column, error_message(error, Penalty.model_fields)))
             continue
-        if record.credit_repair_date and record.credit_repair_date < add_months(record.decision_date, MINIMUM_MONTHS):
+        if record.credit_repair_date and record.credit_repair_date < earliest_credit_repair(record):
             problems.append(ImportProblem(source.name, row.number, headers["decision_date"], "与已登记的信用修复日期冲突（早于最短公示期）"))
             continue
-        plan.changes.append(_change(record, path, old, penalties_dir, existing, root, problems, source.name, row.number))
+        plan.changes.append(_change(record, path, old, penalties_dir, taken, root, problems, source.name, row.number))
     if problems:
         raise ImportFailed(problems)
     return plan
 
 
-def _change(record: Penalty, path: Path | None, old: dict, penalties_dir: Path, existing, root: Path,
+def _change(record: Penalty, path: Path | None, old: dict, penalties_dir: Path, taken: dict[str, str], root: Path,
             problems: list[ImportProblem], source: str, row: int) -> Change:
+    """``taken`` maps every file name and slug already used (on disk or by an earlier row) to its 文号."""
     text = penalty_yaml(record)
     if path is None:
         path = penalties_dir / f"{record.slug}.yml"
-        taken = {p for p, _ in existing.values()}
-        if path in taken or path.exists():
-            problems.append(ImportProblem(source, row, None, f"{path.relative_to(root)} 已存在，但记录的文号不同"))
+        for key in (path.name, record.slug):
+            if key in taken and taken[key] != record.decision_number:
+                problems.append(ImportProblem(
+                    source, row, None, f"文号的年份和序号与“{taken[key]}”相同，无法为它建立 {path.relative_to(root)}",
+                ))
+                break
+        taken[path.name] = taken[record.slug] = record.decision_number
         return Change("新增", record.decision_number, path, text)
     try:
         unchanged = Penalty.model_validate(old) == record

@@ -13,12 +13,13 @@ Two layers, on purpose:
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .identifiers import is_id_number, passes_luhn
+from .identifiers import credit_code_problem, is_id_number, passes_luhn
 
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里"
@@ -32,17 +33,25 @@ SURNAMES = set(
     "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
 )
 PERSON_CONTEXT = (
-    "工人|职工|劳动者|员工|农民工|务工人员|投诉人|举报人|申请人|被申请人|项目经理|负责人|包工头|班组长|"
-    "实际施工人|出纳|会计|法定代表人|股东|经理|主管|厂长|老板|当事人"
+    "工人|职工|劳动者|员工|农民工|务工人员|投诉人|举报人|项目经理|负责人|包工头|班组长|"
+    "实际施工人|出纳|会计|法定代表人|股东|经理|主管|厂长|老板"
 )
-_ROLES = PERSON_CONTEXT.split("|")
-_ID_LABELLED = re.compile(r"((?:公民)?(?:身份证号码?|身份证|证件号码?)[：:为是]?\s*)[\dXx]{15,18}")
-_CARD_LABELLED = re.compile(r"((?:银行)?(?:卡号|账号|银行账户|工资卡号?)[：:为是]?\s*)[\d \-]{12,}\d")
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
-_CARD_LIKE = re.compile(r"(?<![\d])(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![\d])")
-_PHONE_LABELLED = re.compile(r"((?:联系)?(?:电话|手机|手机号码?|联系方式)[：:为是]?\s*)[\d\-+ ]{7,}")
-_ADDRESS = re.compile(r"((?:家庭住址|住址|家住|现住|现住址|居住于|居住在|户籍地址?|户籍所在地)[：:为是在]?\s*)[^，。；;,、（）()\n]{2,60}")
+_ROLES = PERSON_CONTEXT.split("|") + ["申请人", "被申请人", "当事人"]
+# Full-width digits, X and separators as people type them in Chinese text.
+_WIDE = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- ")
+_SEPARATOR = "[ \\-\u00a0\u2010-\u2015.·]"
+# A run of digits that may be split by single separators (138 1234 5678, 110105-19491231-002X),
+# optionally ending in X, and not part of a longer word of digits or Latin letters.
+_NUMBER_RUN = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\+?86{_SEPARATOR}?)?\d(?:{_SEPARATOR}?\d){{10,18}}(?:{_SEPARATOR}?[Xx])?(?![0-9A-Za-z])", re.ASCII
+)
+_ID_LABELLED = re.compile(r"((?:公民)?(?:身份证号码?|身份证|证件号码?)[：:为是]?\s*)[\dXx][\dXx \-]{13,20}[\dXx]", re.ASCII)
+_CARD_LABELLED = re.compile(r"((?:银行)?(?:卡号|账号|银行账户|工资卡号?)[：:为是]?\s*)\d[\d \-]{10,}\d", re.ASCII)
+_PHONE_LABELLED = re.compile(r"((?:联系)?(?:电话|手机|手机号码?|联系方式|联系人)[：:为是]?\s*)\+?\d[\d\- ]{6,}\d", re.ASCII)
+_ADDRESS = re.compile(
+    r"((?:家庭住址|居住地址|现住址|住址|家住|现住|现居|暂住于?|住在|居住于|居住在|户籍地址?|户籍所在地|户籍)[：:为是在于]?\s*)"
+    r"[^，。；;,、（）()\n]{2,60}"
+)
 
 
 def _surname_of(name: str) -> str | None:
@@ -73,6 +82,8 @@ def _name_at(text: str, start: int, known: list[str]) -> str | None:
     for name in known:
         if text.startswith(name, start):
             return name
+    if _is_common_word(text[start : start + 2]) or _is_common_word(text[start : start + 3]):  # 申请仲裁, 花名册
+        return None
     surname = text[start : start + 2] if text[start : start + 2] in COMPOUND_SURNAMES else text[start : start + 1]
     if not surname or _surname_of(surname + "某") != surname:
         return None
@@ -86,6 +97,15 @@ def _name_at(text: str, start: int, known: list[str]) -> str | None:
 
 
 _NAME_ENDS = set("等于在的称向已共和与及为被将是也均都")
+_COMPANY_WORDS = ("公司", "集团", "建筑", "劳务", "工程", "有限", "科技", "商贸", "物业", "餐饮", "酒店", "服务", "项目")
+
+
+def _is_common_word(word: str) -> bool:
+    """A word in jieba's dictionary that is not a person's name (尚未, 申请, 解除, 应当)."""
+    import jieba.posseg
+
+    flag = jieba.posseg.dt.word_tag_tab.get(word)
+    return flag is not None and not flag.startswith("nr")
 
 
 def _is_han(char: str) -> bool:
@@ -103,8 +123,9 @@ def person_names(text: str) -> list[str]:
         candidate = word.word
         if word.flag == "nrt" and index > 0 and words[index - 1].word in COMPOUND_SURNAMES:
             candidate = words[index - 1].word + candidate
-        if word.flag.startswith("nr") and _looks_like_name(candidate):
-            names.append(candidate)
+        following = "".join(w.word for w in words[index + 1 : index + 3])
+        if word.flag.startswith("nr") and _looks_like_name(candidate) and not following.startswith(_COMPANY_WORDS):
+            names.append(candidate)  # 金鹏建筑 is a company, not Mr 金
     names.sort(key=len, reverse=True)
     for match in re.finditer(rf"(?:{PERSON_CONTEXT})[：:]?", text):
         position = match.end()
@@ -138,16 +159,15 @@ def mask_personal_data(text: str, keep_names: Iterable[str] = ()) -> Masked:
         count += n
         return value
 
+    text = text.translate(_WIDE)
     text = sub(_ADDRESS, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_PHONE_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_ID_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_CARD_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
-    text = sub(_ID_LIKE, "（身份证号已隐去）", text)
-    text = sub(_MOBILE, "（电话已隐去）", text)
-    text = sub(_CARD_LIKE, "（账号已隐去）", text)
+    text = sub(_NUMBER_RUN, lambda m: _RUN_LABELS[_number_kind(_digits(m.group(0)))] if _number_kind(_digits(m.group(0))) else m.group(0), text)
     keep = {name for name in keep_names if name}
     for name in person_names(text):
-        if any(name in kept or kept in name for kept in keep):
+        if name in keep:
             continue
         text = sub(re.compile(re.escape(name)), mask_name(name), text)
     return Masked(text, count)
@@ -156,9 +176,34 @@ def mask_personal_data(text: str, keep_names: Iterable[str] = ()) -> Masked:
 # --- the build-time scanner --------------------------------------------------------------
 
 SCANNED_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".md"}
-_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE_CANDIDATE = re.compile(r"(?<![\d.])(?:\+?86[- ]?)?(1[3-9]\d(?:[- ]?\d{4}){2})(?![\d])")
-_CARD_CANDIDATE = re.compile(r"(?<![\d.])(\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![\d])")
+_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|span|code|mark|small|sub|sup|u|s|del|ins)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(r"<[^>]+>")
+_RUN_LABELS = {"id": "（身份证号已隐去）", "mobile": "（电话已隐去）", "card": "（账号已隐去）"}
+
+
+def _digits(run: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", run).upper()
+
+
+def _number_kind(digits: str) -> str | None:
+    """What a run of digits looks like, by shape alone (the masker's question)."""
+    if digits.startswith("86") and len(digits) == 13 and digits[2] == "1":
+        digits = digits[2:]
+    if len(digits) in (15, 18) and digits[:-1].isdigit():
+        return "id"
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return "mobile"
+    if 16 <= len(digits) <= 19 and digits.isdigit():
+        return "card"
+    return None
+
+
+def readable_text(text: str) -> str:
+    """Text as a reader sees it: entities decoded, inline tags gone (138<b>1234</b>5678 is a
+    number), block tags a line break (numbers in two table cells are not one number)."""
+    text = _INLINE_TAG.sub("", text)
+    text = _BLOCK_TAG.sub("\n", text)
+    return html.unescape(text).translate(_WIDE)
 
 
 @dataclass(frozen=True)
@@ -176,18 +221,22 @@ def _hide(value: str, head: int, tail: int) -> str:
 
 
 def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> list[Leak]:
-    """Personal numbers in ``text`` that are certainly real (check digits pass)."""
+    """Personal numbers in ``text`` that are certainly real: an ID number with a valid birth
+    date and check digit, a mainland mobile number, a card number passing Luhn that is not a
+    valid 统一社会信用代码. ``allowed`` lists numbers the site must publish."""
     leaks = []
-    for match in _ID_CANDIDATE.finditer(text):
-        value = match.group(0)
-        if value.upper() not in allowed and is_id_number(value):
-            leaks.append(Leak(page, "身份证号", _hide(value, 6, 4)))
-    for match in _MOBILE_CANDIDATE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(1))
-        leaks.append(Leak(page, "手机号", _hide(digits, 3, 4)))
-    for match in _CARD_CANDIDATE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(1))
-        if 16 <= len(digits) <= 19 and digits not in allowed and passes_luhn(digits) and not is_id_number(digits):
+    for match in _NUMBER_RUN.finditer(readable_text(text)):
+        digits = _digits(match.group(0))
+        kind = _number_kind(digits)
+        if digits in allowed or kind is None:
+            continue
+        if kind == "id" and is_id_number(digits):
+            leaks.append(Leak(page, "身份证号", _hide(digits, 6, 4)))
+        elif kind == "mobile":
+            mobile = digits[-11:]
+            if mobile not in allowed:
+                leaks.append(Leak(page, "手机号", _hide(mobile, 3, 4)))
+        elif kind == "card" and passes_luhn(digits) and credit_code_problem(digits[:18]) is not None:
             leaks.append(Leak(page, "银行卡号", _hide(digits, 4, 4)))
     return leaks
 
