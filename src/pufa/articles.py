@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import ContentError, Problem
-from .frontmatter import SourceDocument, YamlSyntaxError, split_document
+from .frontmatter import SourceDocument, YamlSyntaxError, read_text, split_document
 from .models import SLUG_PATTERN, Article, FrontMatter
 from .registry import Registries, unknown_names
 from .validation import did_you_mean, validation_problems
@@ -38,12 +38,9 @@ def load_articles(articles_dir: Path, root: Path, registries: Registries) -> lis
     for path in sorted(articles_dir.rglob("*.md")):
         shown = path.relative_to(root)
         try:
-            doc = split_document(path.read_text(encoding="utf-8"), shown)
+            doc = split_document(read_text(path, shown), shown)
         except YamlSyntaxError as exc:
             problems.append(exc.problem)
-            continue
-        except UnicodeDecodeError:
-            problems.append(Problem(shown, "文件应使用 UTF-8 编码"))
             continue
         article = _validate(doc, path, articles_dir, registries, problems)
         if article is not None:

@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ContentError, Problem
-from .frontmatter import YamlSyntaxError, load_yaml
+from .frontmatter import YamlSyntaxError, load_yaml, read_text
 from .identifiers import credit_code_problem
 from .models import IsoDate, Text
 from .privacy import mask_personal_data
@@ -303,12 +303,9 @@ def _load_folder(folder: Path, root: Path, model: type[BaseModel], problems: lis
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         shown = path.relative_to(root)
         try:
-            data, lines = load_yaml(path.read_text(encoding="utf-8"), shown)
+            data, lines = load_yaml(read_text(path, shown), shown)
         except YamlSyntaxError as exc:
             problems.append(exc.problem)
-            continue
-        except UnicodeDecodeError:
-            problems.append(Problem(shown, "文件应使用 UTF-8 编码"))
             continue
         if not isinstance(data, dict):
             problems.append(Problem(shown, "应为“键: 值”形式的一条记录", 1))
@@ -375,7 +372,7 @@ def load_rules(data_dir: Path, root: Path) -> DisclosureRules:
         return DisclosureRules()
     shown = path.relative_to(root)
     try:
-        data, lines = load_yaml(path.read_text(encoding="utf-8"), shown)
+        data, lines = load_yaml(read_text(path, shown), shown)
         return DisclosureRules.model_validate(data or {})
     except YamlSyntaxError as exc:
         raise ContentError([exc.problem]) from None

@@ -48,6 +48,14 @@ class YamlSyntaxError(ValueError):
         super().__init__(str(problem))
 
 
+def read_text(path: Path, shown: Path) -> str:
+    """A hand-written file's text; one not in UTF-8 is a YamlSyntaxError naming ``shown``."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise YamlSyntaxError(Problem(shown, "文件应使用 UTF-8 编码")) from None
+
+
 def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     """Parse YAML once; return the data and the line of each top-level key or list item.
 

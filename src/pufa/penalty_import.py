@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .disclosure import DECISION_NUMBER, Penalty, earliest_credit_repair
 from .files import write_atomic
-from .frontmatter import YamlSyntaxError, load_yaml
+from .frontmatter import YamlSyntaxError, load_yaml, read_text
 from .privacy import mask_personal_data
 from .tables import Row, TableError, find_columns, is_blank, is_total_row, read_rows
 from .validation import error_message
@@ -189,8 +189,8 @@ def _existing(penalties_dir: Path, root: Path) -> dict[str, tuple[Path, dict]]:
     found: dict[str, tuple[Path, dict]] = {}
     for path in sorted(penalties_dir.glob("*.yml")):
         try:
-            data, _ = load_yaml(path.read_text(encoding="utf-8"), path.relative_to(root))
-        except (YamlSyntaxError, UnicodeDecodeError) as exc:
+            data, _ = load_yaml(read_text(path, path.relative_to(root)), path.relative_to(root))
+        except YamlSyntaxError as exc:
             raise ImportFailed([ImportProblem(str(path.relative_to(root)), None, None, f"现有记录无法读取：{exc}")]) from None
         if isinstance(data, dict) and "decision_number" in data:
             found[str(data["decision_number"])] = (path, data)

@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
-from .frontmatter import YamlSyntaxError, load_yaml
+from .frontmatter import YamlSyntaxError, load_yaml, read_text
 from .models import Audience, Column, Law, Topic
 from .validation import did_you_mean, validation_problems
 
@@ -37,7 +37,7 @@ def _load_list(path: Path, root: Path, model: type[Record], problems: list[Probl
         problems.append(Problem(shown, "文件不存在"))
         return []
     try:
-        data, lines = load_yaml(path.read_text(encoding="utf-8"), shown)
+        data, lines = load_yaml(read_text(path, shown), shown)
     except YamlSyntaxError as exc:
         problems.append(exc.problem)
         return []
