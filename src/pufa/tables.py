@@ -1,9 +1,9 @@
-"""Reading the spreadsheets the bureau receives: .xlsx, and .csv in UTF-8, UTF-8-BOM or GB18030.
+"""Reading the spreadsheets the bureau receives: .xlsx, .xls, and .csv in UTF-8, UTF-8-BOM or GB18030.
 
 Exports from government systems put a title row above the header, write 合计 rows at the
 bottom and drift in their header labels (全角（） or 半角(), extra spaces), so rows come
 out with their row number as the user sees it in Excel, and headers are matched after
-normalising. Only this module imports openpyxl.
+normalising. Only this module imports openpyxl and xlrd.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def normalise_header(text: object) -> str:
 
 def decode_csv(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) first, since GB18030 would accept almost any bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(f"{name}：文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -47,24 +49,67 @@ def decode_csv(data: bytes, name: str) -> str:
 
 
 def read_rows(path: Path) -> list[list[object]]:
-    """Every row of the file's first sheet, as cell values."""
+    """Every row of the file's first sheet, as cell values.
+
+    Excel files are told apart by their first bytes, not the name: backends often save an
+    .xlsx under a .xls name."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = decode_csv(path.read_bytes(), path.name)
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    if suffix == ".xlsx":
-        import openpyxl
+    if suffix not in (".xlsx", ".xls"):
+        raise TableError(f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}，请使用 .xlsx、.xls 或 .csv")
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(_OLE2_MAGIC):
+        return _read_xls(path)
+    if magic.lstrip().startswith(b"<"):
+        raise TableError(f"{path.name}：这是网页格式的表格，不是真正的 Excel 文件；请用 Excel 打开后另存为 .xlsx 再导入")
+    return _read_xlsx(path)
 
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise TableError(f"{path.name}：不是有效的 Excel（.xlsx）文件，可能已损坏（{type(exc).__name__}）") from None
-        try:
-            sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    raise TableError(f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}，请使用 .xlsx 或 .csv")
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _read_xlsx(path: Path) -> list[list[object]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _read_xls(path: Path) -> list[list[object]]:
+    """The old Excel format some WeChat backend versions still export; dates become datetimes."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(path, on_demand=True, logfile=io.StringIO())  # no warnings on stdout
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, ValueError, IndexError, OSError) as exc:
+        raise TableError(f"{path.name}：不是有效的 Excel 97-2003（.xls）文件，可能已损坏（{type(exc).__name__}）") from None
+    try:
+        sheet = book.sheet_by_index(0)
+        rows = []
+        for index in range(sheet.nrows):
+            row: list[object] = []
+            for cell in sheet.row(index):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    row.append(None)
+                else:
+                    row.append(cell.value)
+            rows.append(row)
+        return rows
+    finally:
+        book.release_resources()
 
 
 def find_columns(rows: list[list[object]], aliases: Mapping[str, Iterable[str]], name: str) -> tuple[int, dict[str, tuple[int, str]]]:
