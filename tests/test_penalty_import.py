@@ -178,7 +178,7 @@ def test_bad_rows_are_all_reported_with_row_and_column_and_nothing_is_written(ro
     [
         ("broken.xlsx", b"PK\x03\x04 not really a workbook", "不是有效的 Excel 文件"),
         ("export.txt", b"hello", "不支持的文件类型"),
-        ("unicode.csv", "行政相对人名称".encode("utf-16"), "UTF-16 编码"),
+        ("unicode.csv", b"\xff\xfe\x00\xd8", "不是有效的 UTF-16"),
         ("binary.csv", b"\x80\x81\xff header", "无法识别文件编码"),
         ("webpage.xls", b"<html><table><tr><td>1</td></tr></table></html>", "网页格式的表格"),
     ],

@@ -41,6 +41,9 @@ class ReadRow:
     title: str | None = None
     url: str | None = None
     path: str | None = None
+    daily_from: date | None = None
+    """Set when the figures are what was read from this day to ``as_of``, not a cumulative
+    total (getarticlesummary): the importer adds them to the day before's snapshot."""
 
 
 @dataclass(frozen=True)

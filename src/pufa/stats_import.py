@@ -14,15 +14,16 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .files import write_atomic
+from .models import Article
 from .penalty_import import parse_date
 from .stats import ArticleMatcher, ReadRow, Snapshot, article_key, normalise_path, read_store, render_store
-from .tables import TableError, decode_csv, find_columns, is_blank, is_total_row, normalise_header, read_rows
+from .tables import HEADER_SEARCH_ROWS, TableError, csv_reader, decode_csv, head_rows, find_columns, is_blank, is_total_row, normalise_header, read_rows
 
 FORMATS = ("wechat", "datacube", "plausible", "matomo", "umami", "baidu")
 FORMAT_NAMES = {
@@ -102,7 +103,7 @@ def detect_format(path: Path) -> str:
         if isinstance(data, dict) and isinstance(data.get("list"), list):
             return "datacube"
         raise StatsImportError(f"{path.name}：无法识别的 JSON（应为公众号数据接口 getarticletotal / getarticlesummary 的返回，或 Umami 指标 [{{x, y}}]）")
-    headers = {normalise_header(cell) for row in read_rows(path)[:10] for cell in row if cell is not None}
+    headers = {normalise_header(cell) for row in head_rows(path, HEADER_SEARCH_ROWS) for cell in row if cell is not None}
     if headers & {normalise_header(h) for h in WECHAT_COLUMNS["title"]}:
         return "wechat"
     for name, columns in WEB_COLUMNS.items():
@@ -138,7 +139,7 @@ def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple
     for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if is_blank(values):
             yield number, None, "空行"
-        elif is_total_row(values) or str(values[0]).strip().lower() in ("total", "总数"):
+        elif is_total_row(values) or str(values[0]).strip() in TOTAL_LABELS:
             yield number, None, "合计行"
         else:
             yield number, {name: values[i] if i < len(values) else None for name, (i, _) in found.items()}, headers
@@ -177,43 +178,46 @@ def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | 
 
 
 def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | tuple[int, str]]:
-    """Web analytics CSVs run to a million rows: read them with the csv module directly."""
-    text = decode_csv(path.read_bytes(), path.name)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise StatsImportError(f"{path.name}：文件是空的")
+    """Web analytics CSVs run to a million rows: read them with the csv module directly.
+    百度统计 puts the site name and date range above the header, so the header is searched for."""
+    reader = csv_reader(decode_csv(path.read_bytes(), path.name))
     columns = WEB_COLUMNS[format]
-    normalised = [normalise_header(h) for h in header]
-
-    def position(name: str) -> int | None:
-        for alias in columns[name]:
-            if normalise_header(alias) in normalised:
-                return normalised.index(normalise_header(alias))
-        return None
-
-    path_at, reads_at, readers_at = position("path"), position("reads"), position("readers")
-    if path_at is None or reads_at is None:
-        missing = [columns[n][0] for n, at in (("path", path_at), ("reads", reads_at)) if at is None]
-        raise StatsImportError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
-    for number, values in enumerate(reader, start=2):
+    number, header, path_at, reads_at, readers_at = 0, None, None, None, None
+    for number, row in enumerate(reader, start=1):
+        normalised = [normalise_header(h) for h in row]
+        at = {
+            name: next((normalised.index(normalise_header(a)) for a in aliases if normalise_header(a) in normalised), None)
+            for name, aliases in columns.items()
+        }
+        if at["path"] is not None and at["reads"] is not None:
+            header, path_at, reads_at, readers_at = row, at["path"], at["reads"], at["readers"]
+            break
+        if number == HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        wanted = "、".join(f"“{columns[n][0]}”" for n in ("path", "reads"))
+        raise StatsImportError(f"{path.name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {wanted} 的表头")
+    for number, values in enumerate(reader, start=number + 1):
         if not values or not any(v.strip() for v in values):
             yield number, "空行"
             continue
         if len(values) <= max(path_at, reads_at):
             raise StatsImportError(f"{path.name} 第 {number} 行：只有 {len(values)} 列，缺少数据")
         page = values[path_at]
-        if page.strip() in ("合计", "总计", "Total", "total"):
+        if page.strip() in TOTAL_LABELS:
             yield number, "合计行"
             continue
         reads_text = values[reads_at].replace(",", "").strip()
         if not reads_text.isdigit():
             raise StatsImportError(f"{path.name} 第 {number} 行，“{header[reads_at]}”列：“{values[reads_at]}”不是非负整数")
         readers = None
-        if readers_at is not None and readers_at < len(values) and values[readers_at].strip():
+        if readers_at is not None and readers_at < len(values):
             readers_text = values[readers_at].replace(",", "").strip()
             readers = int(readers_text) if readers_text.isdigit() else None
         yield ReadRow("web", number, as_of, int(reads_text), readers, path=page)
+
+
+TOTAL_LABELS = frozenset(("合计", "总计", "Total", "total", "TOTAL"))
 
 
 def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
@@ -227,12 +231,14 @@ def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, 
 
 
 def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
-    """getarticletotal: each article's details[] are cumulative by stat_date (take the newest);
-    getarticlesummary: figures per day (add up the days the response covers)."""
+    """getarticletotal: each article's details[] are cumulative by stat_date (take the newest).
+    getarticlesummary: what each article was read on each day the response covers; the
+    figures are added up and marked as reads since the response's first day."""
     data = _load_json(path)
     if data.get("errcode"):
         raise StatsImportError(f"{path.name}：接口返回错误 {data.get('errcode')}：{data.get('errmsg')}")
     totals: dict[str, list] = {}
+    first_day: date | None = None
     for number, item in enumerate(data["list"], start=1):
         title = str(item.get("title") or "").strip()
         details = item.get("details")
@@ -247,19 +253,36 @@ def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[in
             reads, readers = int(item["int_page_read_count"]), int(item["int_page_read_user"])
         except (KeyError, ValueError, TypeError) as exc:
             raise StatsImportError(f"{path.name} list 第 {number} 项：缺少或无效的字段（{exc}）") from None
+        first_day = day if first_day is None else min(first_day, day)
         entry = totals.setdefault(str(item.get("msgid") or title), [number, title, day, 0, 0, 0])
         entry[2] = max(entry[2], day)
         entry[3] += reads
         entry[4] += readers
         entry[5] += 1
     for number, title, day, reads, readers, days in totals.values():
-        yield ReadRow("wechat", number, as_of or day, reads, readers, title=title)
+        yield ReadRow("wechat", number, as_of or day, reads, None, title=title, daily_from=first_day)
         for _ in range(days - 1):
             yield number, "同一篇文章的其他日期（已合计）"
 
 
-def import_file(path: Path, matcher: ArticleMatcher, format: str | None = None, as_of: date | None = None) -> Reconciliation:
-    """Read and match one export; nothing is written here."""
+def _cumulative(row: ReadRow, article: Article, known: Mapping[tuple[str, str, date], Snapshot]) -> int | str:
+    """A getarticlesummary row's cumulative reads, or why it cannot be had without guessing:
+    the day-before snapshot is the base, or none is needed if the article came out that day."""
+    base_day = row.daily_from - timedelta(days=1)
+    base = known.get((article_key(article), row.source, base_day))
+    if base is not None:
+        return base.reads + row.reads
+    if article.meta.date >= row.daily_from:
+        return row.reads
+    return f"每日数据缺少 {base_day.isoformat()} 的累计阅读数作为基数，请先导入截至该日的数据"
+
+
+def import_file(
+    path: Path, matcher: ArticleMatcher, format: str | None = None, as_of: date | None = None,
+    known: Mapping[tuple[str, str, date], Snapshot] | None = None,
+) -> Reconciliation:
+    """Read and match one export; nothing is written here. ``known`` is the store plus what
+    earlier files of the same import hold: daily figures build on it."""
     try:
         format = format or detect_format(path)
         day = as_of_from(path, as_of)
@@ -287,15 +310,36 @@ def import_file(path: Path, matcher: ArticleMatcher, format: str | None = None, 
             if match.article is None:
                 (result.ambiguous if "无法确定" in match.reason else result.unmatched).append((item, match.reason))
                 continue
+            reads, readers = item.reads, item.readers
+            if item.daily_from is not None:
+                cumulative = _cumulative(item, match.article, known or {})
+                if isinstance(cumulative, str):
+                    result.skipped[cumulative] += 1
+                    continue
+                reads = cumulative
             result.matched += 1
             snapshot_key = (article_key(match.article), item.source, item.as_of)
             earlier = result.snapshots.get(snapshot_key)
-            reads = item.reads + (earlier.reads if earlier else 0)  # URL variants of one page in one export
-            readers = None if item.readers is None else item.readers + ((earlier.readers or 0) if earlier else 0)
+            if earlier:  # URL variants of one page in one export
+                reads += earlier.reads
+                readers = None if readers is None else readers + (earlier.readers or 0)
             result.snapshots[snapshot_key] = Snapshot(snapshot_key[0], item.source, item.as_of, reads, readers)
         return result
     except TableError as exc:
         raise StatsImportError(str(exc)) from None
+
+
+def import_files(
+    paths: Iterable[Path], matcher: ArticleMatcher, stats_dir: Path, format: str | None = None, as_of: date | None = None,
+) -> list[Reconciliation]:
+    """Every file, in order, each seeing the store and the files before it; still writes nothing."""
+    known = dict(read_store(stats_dir / "reads.csv"))
+    results = []
+    for path in paths:
+        result = import_file(path, matcher, format, as_of, known)
+        known.update(result.snapshots)
+        results.append(result)
+    return results
 
 
 UNMATCHED_FIELDS = ("source", "file", "row", "title", "url", "reads", "reason")

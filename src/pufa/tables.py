@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,15 +38,26 @@ def normalise_header(text: object) -> str:
 
 
 def decode_csv(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) first, since GB18030 would accept almost any bytes."""
+    """UTF-16 when it says so (Matomo's default CSV, Excel's "Unicode 文本"), then UTF-8
+    (with or without BOM) before GB18030, since GB18030 would accept almost any bytes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(f"{name}：文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TableError(f"{name}：文件以 UTF-16 标记开头，但内容不是有效的 UTF-16，可能已损坏") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TableError(f"{name}：无法识别文件编码，应为 UTF-8 或 GB18030（GBK）编码的 CSV")
+    raise TableError(f"{name}：无法识别文件编码，应为 UTF-8、GB18030（GBK）或 UTF-16 编码的 CSV")
+
+
+def csv_reader(text: str) -> Iterator[list[str]]:
+    """Rows of comma- or tab-separated text (Excel's "Unicode 文本" is tab-separated)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def read_rows(path: Path) -> list[list[object]]:
@@ -56,7 +68,7 @@ def read_rows(path: Path) -> list[list[object]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = decode_csv(path.read_bytes(), path.name)
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        return [list(row) for row in csv_reader(text)]
     if suffix not in (".xlsx", ".xls"):
         raise TableError(f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}，请使用 .xlsx、.xls 或 .csv")
     with open(path, "rb") as handle:
@@ -66,6 +78,13 @@ def read_rows(path: Path) -> list[list[object]]:
     if magic.lstrip().startswith(b"<"):
         raise TableError(f"{path.name}：这是网页格式的表格，不是真正的 Excel 文件；请用 Excel 打开后另存为 .xlsx 再导入")
     return _read_xlsx(path)
+
+
+def head_rows(path: Path, count: int) -> list[list[object]]:
+    """The first rows only: enough to tell a format by its header without parsing a huge CSV."""
+    if path.suffix.lower() == ".csv":
+        return list(itertools.islice(csv_reader(decode_csv(path.read_bytes(), path.name)), count))
+    return read_rows(path)[:count]
 
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

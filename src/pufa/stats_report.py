@@ -1,0 +1,165 @@
+"""What the reading figures say: per article, per column and year, per month, the top reads.
+
+The store holds cumulative snapshots, so everything here is built from the differences
+between an article's successive snapshots from one source: the reads a snapshot adds
+belong to the month (and year) it was taken in. A year's reads are therefore the figures
+as of its last snapshot minus those as of the year before's, whatever the export rhythm
+was; when exports are monthly the trend is exactly monthly. Only published articles and
+snapshots taken on or before the build day count, so a build is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .models import Article, Column
+from .stats import Reads, Snapshot, article_key
+
+TOP_ARTICLES = 10
+
+
+def add(a: Reads, b: Reads) -> Reads:
+    return Reads(a.wechat + b.wechat, a.web + b.web)
+
+
+def _one_source(source: str, reads: int) -> Reads:
+    return Reads(wechat=reads) if source == "wechat" else Reads(web=reads)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The reads recorded by the snapshots of one month, since those of the month before."""
+
+    first: tuple[int, int] | None  # (year, month) just after the previous period; None for the first
+    last: tuple[int, int]  # the month the snapshots were taken in
+    reads: Reads
+
+    @property
+    def label(self) -> str:
+        return f"{self.last[0]}年{self.last[1]}月"
+
+    @property
+    def span(self) -> str:
+        """The months the reads may have happened in, when exports were not monthly."""
+        if self.first is None:
+            return f"截至{self.label}（含此前的全部阅读）"
+        if self.first == self.last:
+            return self.label
+        if self.first[0] == self.last[0]:
+            return f"{self.first[0]}年{self.first[1]}月至{self.last[1]}月"
+        return f"{self.first[0]}年{self.first[1]}月至{self.last[0]}年{self.last[1]}月"
+
+
+@dataclass(frozen=True)
+class ColumnYear:
+    column: Column
+    published: tuple[Article, ...]  # the column's articles that came out that year, oldest first
+    reads: Reads  # what all the column's articles were read that year
+
+    @property
+    def issues(self) -> str:
+        numbers = [a.meta.issue for a in self.published if a.meta.issue]
+        if not numbers:
+            return ""
+        return f"第{min(numbers)}期" if min(numbers) == max(numbers) else f"第{min(numbers)}—{max(numbers)}期"
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    columns: tuple[ColumnYear, ...]
+
+    @property
+    def articles(self) -> int:
+        return sum(len(c.published) for c in self.columns)
+
+    @property
+    def reads(self) -> Reads:
+        total = Reads()
+        for column in self.columns:
+            total = add(total, column.reads)
+        return total
+
+
+@dataclass
+class ReadingReport:
+    per_article: dict[str, Reads] = field(default_factory=dict)  # article key → reads to date
+    as_of: dict[str, date] = field(default_factory=dict)  # source → newest snapshot counted
+    years: list[YearSummary] = field(default_factory=list)  # newest first
+    periods: list[Period] = field(default_factory=list)  # oldest first
+    top: list[tuple[Article, Reads]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Reads:
+        total = Reads()
+        for reads in self.per_article.values():
+            total = add(total, reads)
+        return total
+
+    def reads_of(self, article: Article) -> Reads | None:
+        return self.per_article.get(article_key(article))
+
+
+def build_report(
+    snapshots: Iterable[Snapshot], articles: Iterable[Article], columns: Iterable[Column], today: date,
+) -> ReadingReport:
+    """``articles`` are the ones the build shows; snapshots of any other are left out."""
+    by_key = {article_key(a): a for a in articles}
+    series: dict[tuple[str, str], list[Snapshot]] = {}
+    for snapshot in snapshots:
+        if snapshot.as_of <= today and snapshot.article in by_key:
+            series.setdefault((snapshot.article, snapshot.source), []).append(snapshot)
+    report = ReadingReport()
+    by_month: dict[tuple[int, int], Reads] = {}
+    by_column_year: dict[tuple[str, int], Reads] = {}
+    for (key, source), taken in series.items():
+        taken.sort(key=lambda s: s.as_of)
+        previous = 0
+        for snapshot in taken:
+            added = _one_source(source, snapshot.reads - previous)
+            previous = snapshot.reads
+            month = (snapshot.as_of.year, snapshot.as_of.month)
+            by_month[month] = add(by_month.get(month, Reads()), added)
+            slot = (by_key[key].column.slug, snapshot.as_of.year)
+            by_column_year[slot] = add(by_column_year.get(slot, Reads()), added)
+        report.per_article[key] = add(report.per_article.get(key, Reads()), _one_source(source, previous))
+        report.as_of[source] = max(report.as_of.get(source, taken[-1].as_of), taken[-1].as_of)
+    report.periods = _periods(by_month)
+    report.years = _years(by_key.values(), list(columns), by_column_year)
+    ranked = sorted(report.per_article.items(), key=lambda item: (-item[1].total, item[0]))
+    report.top = [(by_key[key], reads) for key, reads in ranked[:TOP_ARTICLES] if reads.total > 0]
+    return report
+
+
+def _periods(by_month: dict[tuple[int, int], Reads]) -> list[Period]:
+    periods = []
+    previous: tuple[int, int] | None = None
+    for month in sorted(by_month):
+        if previous is None:
+            first = None
+        else:
+            first = (previous[0] + 1, 1) if previous[1] == 12 else (previous[0], previous[1] + 1)
+        periods.append(Period(first, month, by_month[month]))
+        previous = month
+    return periods
+
+
+def _years(articles: Iterable[Article], columns: list[Column], by_column_year: dict[tuple[str, int], Reads]) -> list[YearSummary]:
+    published: dict[tuple[str, int], list[Article]] = {}
+    for article in articles:
+        published.setdefault((article.column.slug, article.meta.date.year), []).append(article)
+    years = {year for _, year in published} | {year for _, year in by_column_year}
+    summaries = []
+    for year in sorted(years, reverse=True):
+        rows = tuple(
+            ColumnYear(
+                column,
+                tuple(sorted(published.get((column.slug, year), []), key=lambda a: (a.meta.date, a.meta.issue or 0))),
+                by_column_year.get((column.slug, year), Reads()),
+            )
+            for column in columns
+        )
+        summaries.append(YearSummary(year, rows))
+    return summaries
