@@ -15,6 +15,9 @@ from .disclosure import load_disclosure
 from .disclosure_pages import DataFile, DisclosureRenderer, disclosure_feed
 from .pages import Page, PageRenderer
 from .site import Site, load_site
+from .stats import read_store
+from .stats_pages import StatsRenderer
+from .stats_report import build_report
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class PrivacyError(ValueError):
 
 
 class SiteBuild:
-    """One build: the loaded content, the pages to add and the feeds to fill in.
+    """One build: the loaded content, the pages to add, the feeds to fill in and the reads.
 
     ``preview`` is `mkdocs serve`: drafts and scheduled articles show, and the feeds say
     they come from a local preview. Raises ContentError, ClockError or FeedError."""
@@ -48,11 +51,15 @@ class SiteBuild:
         planned = feeds.plan_feeds(self.site, today, settings.site_name, settings.description)
         planned.append(disclosure_feed(self.disclosure, settings.site_name))
         self.syndication = feeds.Syndication(planned, settings, today)
-        self.renderer = PageRenderer(self.site, today, preview, self.syndication)
+        columns = list(self.site.registries.columns)
+        snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
+        self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
+        self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading)
         self.disclosure_renderer = DisclosureRenderer(self.disclosure)
+        self.stats_renderer = StatsRenderer(self.reading, columns)
 
     def pages(self) -> list[Page]:
-        return self.renderer.pages() + self.disclosure_renderer.pages()
+        return self.renderer.pages() + self.disclosure_renderer.pages() + self.stats_renderer.pages()
 
     def data_files(self) -> list[DataFile]:
         return self.disclosure_renderer.data_files()

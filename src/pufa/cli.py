@@ -151,7 +151,7 @@ def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | Non
         day = clock.parse_iso_date(as_of) if as_of else None
         matcher = ArticleMatcher(site.articles, load_aliases(root / "data" / "stats" / "aliases.yml"))
         results = stats_import.import_files(sources, matcher, root / "data" / "stats", format, day)
-    except (ValueError, clock.ClockError) as exc:
+    except (ValueError, ContentError, clock.ClockError) as exc:
         click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)
         sys.exit(1)
     for result in results:

@@ -22,6 +22,8 @@ from .indexes import build_archive, build_law_index, build_term_index, cited_law
 from .models import Article, Column, Status
 from .readtime import reading_minutes
 from .site import Site
+from .stats import Reads
+from .stats_report import ReadingReport
 
 PER_PAGE = 20
 LATEST_ON_HOME = 6
@@ -46,6 +48,11 @@ def cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def number(value: int) -> str:
+    """Thousands separated, as figures are written in Chinese official reports: 13,000."""
+    return f"{value:,}"
+
+
 def md_text(value: str) -> str:
     """Text safe to place in Markdown: HTML-escaped and with Markdown's markup escaped."""
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -61,7 +68,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(cn_date=cn_date, md=md_text, yaml=lambda v: json.dumps(v, ensure_ascii=False))
+    env.filters.update(cn_date=cn_date, md=md_text, number=number, yaml=lambda v: json.dumps(v, ensure_ascii=False))
     env.globals.update(STATUS_LABELS=STATUS_LABELS)
     return env
 
@@ -69,8 +76,12 @@ def environment() -> jinja2.Environment:
 class PageRenderer:
     """Renders every generated page for one build (one ``today``, preview or not)."""
 
-    def __init__(self, site: Site, today: date, preview: bool, syndication: Syndication | None = None):
+    def __init__(
+        self, site: Site, today: date, preview: bool, syndication: Syndication | None = None,
+        reading: ReadingReport | None = None,
+    ):
         self.site = site
+        self.reading = reading
         self.syndication = syndication
         self._feeds_by_path = {feed.path: feed for feed in syndication.feeds} if syndication else {}
         self.today = today
@@ -93,8 +104,14 @@ class PageRenderer:
         return pages
 
     def _render(self, template: str, **context) -> str:
-        """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge."""
-        return self._env.get_template(template).render(today=self.today, formats=FORMATS, **context)
+        """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge, and
+        ``reads`` so it can show how often it was read."""
+        return self._env.get_template(template).render(
+            today=self.today, formats=FORMATS, reads=self.reads_of, **context
+        )
+
+    def reads_of(self, article: Article) -> Reads | None:
+        return self.reading.reads_of(article) if self.reading else None
 
     def term_pages(self, field: str, label: str, terms) -> list[Page]:
         """The overview of all topics (or audiences) and one page for each that has articles."""

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from .errors import ContentError, Problem
 from .models import Article
 
 SOURCES = ("wechat", "web")
@@ -153,7 +154,8 @@ def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
                 int(record["readers"]) if record.get("readers") else None,
             )
         except (KeyError, ValueError, TypeError) as exc:
-            raise ValueError(f"{path}:{line}：数据存档格式错误（{exc}）") from None
+            problem = f"阅读数据存档格式错误（{type(exc).__name__}: {exc}），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
+            raise ContentError([Problem(path, problem, line)]) from None
         snapshots[(snapshot.article, snapshot.source, snapshot.as_of)] = snapshot
     return snapshots
 

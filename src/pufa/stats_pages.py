@@ -1,0 +1,114 @@
+"""The /stats/ page: reads by column and year, the yearly summary, the top articles and the trend.
+
+The trend chart is SVG drawn here at build time, so the page runs no script. Bars and
+labels are placed in percentages of the chart's width and pixels of its height: the chart
+fills a phone or a desktop screen and its text stays at the page's size instead of
+shrinking with a scaled drawing. The same numbers are in a table for screen readers.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from .models import Column
+from .pages import Page, environment, number
+from .stats_report import Period, ReadingReport
+
+CHART_HEIGHT = 220  # px of the plot area
+LABELS_HEIGHT = 48  # px under it for the month and year
+TOP_MARGIN = 28  # px above the tallest bar for its value
+MAX_VALUE_LABELS = 8  # more bars than this and the values would collide: the table has them
+MAX_MONTH_LABELS = 12
+
+
+def nice_step(largest: int, ticks: int = 4) -> int:
+    """A round gridline step (1, 2 or 5 times a power of ten) giving at most ``ticks`` lines."""
+    if largest <= 0:
+        return 1
+    raw = largest / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return int(factor * power) or 1
+    return int(10 * power)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".") + "%"
+
+
+def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
+    """Stacked columns (公众号 below, 网站 above) per period, on one line with no blank
+    lines so that Markdown passes it through untouched."""
+    if not periods:
+        return ""
+    count = len(periods)
+    top = max(max(p.reads.total, 0) for p in periods)
+    step = nice_step(top)
+    scale_top = max(step * math.ceil(top / step), step)
+    height = TOP_MARGIN + CHART_HEIGHT + LABELS_HEIGHT
+    base = TOP_MARGIN + CHART_HEIGHT
+
+    def y(value: int) -> float:
+        return base - CHART_HEIGHT * max(value, 0) / scale_top
+
+    parts = [
+        f'<svg class="pufa-chart" width="100%" height="{height}" role="img" aria-labelledby="{title_id}" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{title_id}">各时段新增阅读次数柱状图，公众号与网站分色叠加；具体数字见下表</title>',
+    ]
+    for tick in range(0, scale_top + 1, step):
+        parts.append(f'<line class="pufa-chart__grid" x1="0" x2="100%" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
+        parts.append(f'<text class="pufa-chart__axis" x="0" y="{y(tick) - 4:.1f}">{number(tick)}</text>')
+    slot = 100 / count
+    gap = slot * 0.18
+    label_every = math.ceil(count / MAX_MONTH_LABELS)
+    previous_year = None
+    for index, period in enumerate(periods):
+        left = index * slot + gap
+        width = slot - 2 * gap
+        middle = _pct(index * slot + slot / 2)
+        wechat_top = y(period.reads.wechat)
+        total_top = y(period.reads.wechat + period.reads.web)
+        parts.append(
+            f'<rect class="pufa-chart__wechat" x="{_pct(left)}" width="{_pct(width)}" '
+            f'y="{wechat_top:.1f}" height="{base - wechat_top:.1f}"/>'
+        )
+        parts.append(
+            f'<rect class="pufa-chart__web" x="{_pct(left)}" width="{_pct(width)}" '
+            f'y="{total_top:.1f}" height="{wechat_top - total_top:.1f}"/>'
+        )
+        if count <= MAX_VALUE_LABELS:
+            parts.append(f'<text class="pufa-chart__value" x="{middle}" y="{total_top - 6:.1f}">{number(period.reads.total)}</text>')
+        year, month = period.last
+        if index % label_every == 0:
+            parts.append(f'<text class="pufa-chart__label" x="{middle}" y="{base + 20}">{month}月</text>')
+        if year != previous_year:
+            parts.append(f'<text class="pufa-chart__label" x="{middle}" y="{base + 40}">{year}年</text>')
+            previous_year = year
+    parts.append(f'<line class="pufa-chart__base" x1="0" x2="100%" y1="{base}" y2="{base}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+class StatsRenderer:
+    """Renders /stats/ from one build's reading report."""
+
+    def __init__(self, report: ReadingReport, columns: list[Column]):
+        self.report = report
+        self.columns = columns
+        self._env = environment()
+
+    def pages(self) -> list[Page]:
+        charted = self.report.periods[1:]  # the first import's total cannot be placed in any month
+        content = self._env.get_template("stats.md.j2").render(
+            report=self.report,
+            columns=self.columns,
+            years=sorted({summary.year for summary in self.report.years}),
+            baseline=self.report.periods[0] if self.report.periods else None,
+            charted=charted,
+            chart=trend_svg(charted),
+            escape=escape,
+        )
+        return [Page("stats/index.md", content, in_nav=True)]
