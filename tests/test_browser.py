@@ -67,6 +67,7 @@ PAGES = {
     "disclosure": "/disclosure/",
     "decision": "/disclosure/2023-012/",
     "blacklist": "/disclosure/blacklist/",
+    "stats": "/stats/",
 }
 
 
@@ -179,3 +180,19 @@ def test_without_javascript_the_whole_table_shows(server, browser):
     assert not page.locator("form.pufa-filter").is_visible()
     assert page.locator("#pufa-penalties tbody tr").count() == 6
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_trend_chart_fills_the_column_and_keeps_its_text_readable(server, browser, width):
+    page, _ = open_page(browser, width)
+    page.goto(server + "/stats/", wait_until="networkidle")
+    chart = page.locator("svg.pufa-chart")
+    assert chart.get_attribute("role") == "img" and "见下表" in chart.locator("title").text_content()
+    content_width = page.locator(".md-content__inner").bounding_box()["width"]
+    assert chart.bounding_box()["width"] >= 0.85 * content_width
+    sizes = page.evaluate("[...document.querySelectorAll('svg.pufa-chart text')].map(t => t.getBoundingClientRect().height)")
+    assert sizes and min(sizes) >= 12, sizes
+    bars = page.evaluate("[...document.querySelectorAll('svg.pufa-chart rect')].map(r => r.getBoundingClientRect().width)")
+    assert min(bars) >= 20, bars
+    chart.screenshot(path=str(SHOTS / f"stats-chart-{width}.png"))
+    page.context.close()

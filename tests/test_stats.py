@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import csv
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from pufa.site import load_site
-from pufa.stats import ArticleMatcher, ReadRow, normalise_path, normalise_title, normalise_wechat_url
+from pufa.stats import (
+    ArticleMatcher, ReadRow, Snapshot, latest_reads, normalise_path, normalise_title, normalise_wechat_url, read_store,
+)
+from pufa.stats_pages import nice_step, trend_svg
+from pufa.stats_report import build_report
 from pufa.stats_import import apply, import_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,8 +46,6 @@ def matcher() -> ArticleMatcher:
 
 
 def test_matching_by_link_path_and_title_and_never_guessing(matcher):
-    from datetime import date
-
     day = date(2023, 12, 31)
     by_link = matcher.match(ReadRow("wechat", 2, day, 1, url="https://mp.weixin.qq.com/s/B0n3chU0JavhSdm7Qf0ZCT?from=timeline"))
     assert by_link.article.slug == "dianzi-laodong-hetong-xiaoli" and by_link.reason == "公众号链接"
@@ -79,3 +83,69 @@ def test_an_import_reconciles_every_row_and_a_second_import_changes_nothing(tmp_
     assert "不在本站的通知" in (stats_dir / "unmatched.csv").read_text("utf-8-sig")
     assert apply(stats_dir, [import_file(source, matcher)]) is False
     assert (stats_dir / "reads.csv").read_bytes() == store
+
+
+# --- what the figures say, and how the site shows them ---------------------------------
+
+STORE = REPO / "data" / "stats" / "reads.csv"
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def report():
+    site = load_site(REPO)
+    return build_report(read_store(STORE).values(), site.articles, site.registries.columns, TODAY)
+
+
+def test_the_2023_ketang_shows_14_issues_and_13000_reads(report):
+    year = next(y for y in report.years if y.year == 2023)
+    ketang = next(row for row in year.columns if row.column.slug == "ketang")
+    assert (len(ketang.published), ketang.issues, ketang.reads.total) == (14, "第1—14期", 13000)
+    assert ketang.reads.web == 0, "the website's analytics start in 2024"
+
+
+def test_years_add_up_to_each_articles_newest_figures(report):
+    newest = latest_reads(read_store(STORE).values())
+    total = sum(r.total for r in newest.values())
+    assert sum(y.reads.total for y in report.years) == total == report.total.total
+    assert sum(p.reads.total for p in report.periods) == total
+    assert report.top[0][1].total == max(r.total for r in newest.values())
+
+
+def test_reads_belong_to_the_month_their_snapshot_was_taken(tmp_path):
+    site = load_site(REPO)
+    key = "ketang/2023/jiabanfei-zenme-suan"
+    snapshots = [
+        Snapshot(key, "wechat", date(2023, 12, 31), 700, None),
+        Snapshot(key, "wechat", date(2024, 1, 31), 760, None),
+        Snapshot(key, "web", date(2024, 3, 31), 90, None),
+        Snapshot(key, "wechat", date(2024, 3, 31), 800, None),
+        Snapshot(key, "wechat", date(2027, 1, 31), 9999, None),  # after the build day: not yet
+        Snapshot("ketang/2023/deleted-article", "wechat", date(2024, 1, 31), 5000, None),
+    ]
+    report = build_report(snapshots, site.articles, site.registries.columns, TODAY)
+    assert [(p.span, p.reads.wechat, p.reads.web) for p in report.periods] == [
+        ("截至2023年12月（含此前的全部阅读）", 700, 0), ("2024年1月", 60, 0), ("2024年2月至3月", 40, 90)]
+    assert {y.year: y.reads.total for y in report.years if y.reads.total} == {2023: 700, 2024: 190}
+    assert report.per_article[key].total == 890 and report.as_of == {"wechat": date(2024, 3, 31), "web": date(2024, 3, 31)}
+
+
+def test_the_trend_chart_is_svg_with_a_bar_pair_per_period(report):
+    svg = trend_svg(report.periods[1:])
+    assert svg.startswith("<svg") and 'role="img"' in svg and "\n" not in svg
+    assert svg.count("<rect") == 2 * len(report.periods[1:])
+    assert [nice_step(n) for n in (0, 9, 430, 8655, 21200)] == [1, 5, 200, 5000, 10000]
+
+
+def test_the_built_site_shows_reads_on_articles_lists_and_stats(sample_site, report):
+    reads = report.per_article["ketang/2023/jiabanfei-zenme-suan"]
+    article = (sample_site / "ketang/2023/jiabanfei-zenme-suan/index.html").read_text("utf-8")
+    assert f"阅读量 {reads.total:,}（公众号 {reads.wechat:,}，网站 {reads.web:,}）" in article
+    column = (sample_site / "ketang/index.html").read_text("utf-8")
+    assert f"阅读量 {reads.total:,}" in column
+    stats = (sample_site / "stats/index.html").read_text("utf-8")
+    row = re.search(r"<caption>2023年：发布文章 24 篇，阅读 ([\d,]+) 次</caption>.*?人社小课堂</th><td>(.*?)</td><td[^>]*>([\d,]+)</td>", stats, re.S)
+    assert row and row.group(2) == "14 篇（第1—14期）" and row.group(3) == "13,000"
+    assert '<svg class="pufa-chart"' in stats and "<script" not in stats.split('<article', 1)[1].split("</article>")[0]
+    feed = (sample_site / "ketang/feed.xml").read_text("utf-8")
+    assert "阅读量" not in feed, "reads are page furniture, not part of a syndicated article"
