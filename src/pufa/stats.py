@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import ContentError, Problem
@@ -30,9 +31,9 @@ STORE_FIELDS = ("article", "source", "as_of", "reads", "readers")
 WECHAT_ID_PARAMS = ("__biz", "mid", "idx", "sn")
 
 
-@dataclass(frozen=True)
-class ReadRow:
-    """One row of an export, before matching: what identifies the page, and its figures."""
+class ReadRow(NamedTuple):
+    """One row of an export, before matching: what identifies the page, and its figures.
+    A tuple, not a dataclass: a web export can have a million of them."""
 
     source: str  # wechat | web
     row: int  # as the user sees it in the file
@@ -45,6 +46,13 @@ class ReadRow:
     daily_from: date | None = None
     """Set when the figures are what was read from this day to ``as_of``, not a cumulative
     total (getarticlesummary): the importer adds them to the day before's snapshot."""
+
+
+class Skipped(NamedTuple):
+    """A row that holds no figures for an article (blank, 合计, not an article page...)."""
+
+    row: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,11 @@ def normalise_path(value: str) -> str | None:
     if not text:
         return None
     path = urlsplit(text).path if "://" in text else text.split("?", 1)[0].split("#", 1)[0]
-    path = re.sub(r"/index\.html?$", "/", path)
+    path = _INDEX_PAGE.sub("/", path)
     return path.strip("/") or None
+
+
+_INDEX_PAGE = re.compile(r"/index\.html?$")
 
 
 _TITLE_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -118,6 +129,9 @@ class ArticleMatcher:
             if target.strip("/") in by_key:
                 self._aliases[normalise_title(name)] = by_key[target.strip("/")]
                 self._aliases[name.strip()] = by_key[target.strip("/")]
+
+    def has_alias(self, value: str | None) -> bool:
+        return bool(value) and value.strip() in self._aliases
 
     def match(self, row: ReadRow) -> Match:
         for value in (row.url, row.path, row.title):

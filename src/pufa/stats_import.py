@@ -22,7 +22,7 @@ from pathlib import Path
 from .files import write_atomic
 from .models import Article
 from .penalty_import import parse_date
-from .stats import ArticleMatcher, ReadRow, Snapshot, article_key, normalise_path, read_store, render_store
+from .stats import ArticleMatcher, Match, ReadRow, Skipped, Snapshot, article_key, normalise_path, read_store, render_store
 from .tables import HEADER_SEARCH_ROWS, TableError, csv_reader, decode_csv, head_rows, find_columns, is_blank, is_total_row, normalise_header, read_rows
 
 FORMATS = ("wechat", "datacube", "plausible", "matomo", "umami", "baidu")
@@ -128,8 +128,8 @@ def _int(value: object, row: int, column: str, name: str) -> int:
     return int(text)
 
 
-def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object], dict[str, str]] | tuple[int, None, str]]:
-    """(row number, cells by field, headers) per data row, or (row number, None, reason) when skipped."""
+def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object], dict[str, str]] | Skipped]:
+    """(row number, cells by field, headers as written) per data row, or Skipped."""
     rows = read_rows(path)
     header_index, found = find_columns(rows, columns, path.name)
     missing = [columns[name][0] for name in required if name not in found]
@@ -138,20 +138,21 @@ def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple
     headers = {name: header for name, (_, header) in found.items()}
     for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if is_blank(values):
-            yield number, None, "空行"
+            yield Skipped(number, "空行")
         elif is_total_row(values) or str(values[0]).strip() in TOTAL_LABELS:
-            yield number, None, "合计行"
+            yield Skipped(number, "合计行")
         else:
             yield number, {name: values[i] if i < len(values) else None for name, (i, _) in found.items()}, headers
 
 
-def wechat_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+def wechat_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     if as_of is None:
         raise StatsImportError(f"{path.name}：公众号导出不含导出日期，请用 --as-of YYYY-MM-DD 指定数据截至日期（或在文件名中写明，如 图文数据_20231231.xlsx）")
-    for number, cells, headers in _table_rows(path, WECHAT_COLUMNS, ("title", "reads")):
-        if cells is None:
-            yield number, headers
+    for entry in _table_rows(path, WECHAT_COLUMNS, ("title", "reads")):
+        if isinstance(entry, Skipped):
+            yield entry
             continue
+        number, cells, headers = entry
         if cells.get("published") not in (None, ""):
             try:
                 parse_date(cells["published"])
@@ -163,21 +164,22 @@ def wechat_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int,
         yield ReadRow("wechat", number, as_of, reads, readers, title=str(cells["title"]).strip(), url=url)
 
 
-def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     if as_of is None:
         raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
     if path.suffix.lower() == ".csv":
         yield from _fast_csv_rows(path, format, as_of)
         return
-    for number, cells, headers in _table_rows(path, WEB_COLUMNS[format], ("path", "reads")):
-        if cells is None:
-            yield number, headers
+    for entry in _table_rows(path, WEB_COLUMNS[format], ("path", "reads")):
+        if isinstance(entry, Skipped):
+            yield entry
             continue
+        number, cells, headers = entry
         readers = _int(cells["readers"], number, headers["readers"], path.name) if cells.get("readers") not in (None, "") else None
         yield ReadRow("web", number, as_of, _int(cells["reads"], number, headers["reads"], path.name), readers, path=str(cells["path"]))
 
 
-def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | tuple[int, str]]:
+def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | Skipped]:
     """Web analytics CSVs run to a million rows: read them with the csv module directly.
     百度统计 puts the site name and date range above the header, so the header is searched for."""
     reader = csv_reader(decode_csv(path.read_bytes(), path.name))
@@ -198,14 +200,14 @@ def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | t
         wanted = "、".join(f"“{columns[n][0]}”" for n in ("path", "reads"))
         raise StatsImportError(f"{path.name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {wanted} 的表头")
     for number, values in enumerate(reader, start=number + 1):
-        if not values or not any(v.strip() for v in values):
-            yield number, "空行"
+        if not "".join(values).strip():
+            yield Skipped(number, "空行")
             continue
         if len(values) <= max(path_at, reads_at):
             raise StatsImportError(f"{path.name} 第 {number} 行：只有 {len(values)} 列，缺少数据")
         page = values[path_at]
         if page.strip() in TOTAL_LABELS:
-            yield number, "合计行"
+            yield Skipped(number, "合计行")
             continue
         reads_text = values[reads_at].replace(",", "").strip()
         if not reads_text.isdigit():
@@ -220,7 +222,7 @@ def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | t
 TOTAL_LABELS = frozenset(("合计", "总计", "Total", "total", "TOTAL"))
 
 
-def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     if as_of is None:
         raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
     for number, item in enumerate(_load_json(path), start=1):
@@ -230,7 +232,7 @@ def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, 
         yield ReadRow("web", number, as_of, value, None, path=str(item.get("x") or ""))
 
 
-def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[int, str]]:
+def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     """getarticletotal: each article's details[] are cumulative by stat_date (take the newest).
     getarticlesummary: what each article was read on each day the response covers; the
     figures are added up and marked as reads since the response's first day."""
@@ -262,7 +264,7 @@ def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | tuple[in
     for number, title, day, reads, readers, days in totals.values():
         yield ReadRow("wechat", number, as_of or day, reads, None, title=title, daily_from=first_day)
         for _ in range(days - 1):
-            yield number, "同一篇文章的其他日期（已合计）"
+            yield Skipped(number, "同一篇文章的其他日期（已合计）")
 
 
 def _cumulative(row: ReadRow, article: Article, known: Mapping[tuple[str, str, date], Snapshot]) -> int | str:
@@ -292,18 +294,20 @@ def import_file(
             "umami": lambda: umami_rows(path, day),
         }.get(format, lambda: web_rows(path, format, day))()
         result = Reconciliation(path.name, format)
-        cache: dict[tuple[str | None, str | None, str | None], object] = {}
+        cache: dict[tuple[str | None, ...], Match] = {}
         for item in rows:
             result.read += 1
-            if isinstance(item, tuple):
-                result.skipped[item[1]] += 1
+            if isinstance(item, Skipped):
+                result.skipped[item.reason] += 1
                 continue
+            key: tuple[str | None, ...] = (item.url, item.path, item.title)
             if item.source == "web":
                 key_path = normalise_path(item.path or "")
                 if key_path is None or not _ARTICLE_PATH.match(key_path):
                     result.skipped["不是文章页面"] += 1
                     continue
-            key = (item.url, item.path, item.title)
+                if not matcher.has_alias(item.path):
+                    key = (key_path,)  # /x/?from=a and /x/index.html are one page: match it once
             match = cache.get(key)
             if match is None:
                 match = cache[key] = matcher.match(item)
