@@ -35,7 +35,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def matcher(site) -> ArticleMatcher:
-    return ArticleMatcher(site.articles, load_aliases(REPO / "data" / "stats" / "aliases.yml"))
+    return ArticleMatcher(site.articles, load_aliases(REPO / "data" / "stats" / "aliases.yml", site.articles))
 
 
 def title(site, key: str) -> str:
@@ -279,3 +279,14 @@ def test_a_damaged_store_is_reported_by_line(project):
     with pytest.raises(Exception, match=r"reads.csv:\d+: 阅读数据存档格式错误"):
         read_store(store)
     assert isinstance(next(iter(read_store(REPO / "data" / "stats" / "reads.csv").values())), Snapshot)
+
+
+def test_an_alias_to_a_missing_article_names_its_line(project):
+    aliases = project / "data" / "stats" / "aliases.yml"
+    aliases.write_text(aliases.read_text("utf-8") + "旧标题: ketang/2023/no-such-article\n", "utf-8")
+    line = len(aliases.read_text("utf-8").splitlines())
+    result = CliRunner().invoke(main, ["stats", "import", str(SAMPLES / "umami_urls_20240930.json"), "--root", str(project)])
+    assert result.exit_code == 1
+    assert f"aliases.yml:{line}: “旧标题”指向的文章 ketang/2023/no-such-article 不存在" in result.output
+    check = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert check.exit_code == 1 and "no-such-article" in check.output

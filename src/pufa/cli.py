@@ -21,7 +21,7 @@ from .tables import TableError
 from .scaffold import create_article
 from .schema import SCHEMA_PATH, render_schema
 from .site import Site, load_site
-from .stats import ArticleMatcher, load_aliases
+from .stats import ArticleMatcher, article_key, load_aliases, read_store
 
 STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
 
@@ -62,6 +62,8 @@ def check(root: Path) -> None:
     today = _today()
     try:
         disclosure = load_disclosure(root / "data", root, today)
+        load_aliases(root / "data" / "stats" / "aliases.yml", site.articles)
+        snapshots = read_store(root / "data" / "stats" / "reads.csv")
     except ContentError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -72,6 +74,14 @@ def check(root: Path) -> None:
         f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
         f"失信名单 {len(disclosure.blacklist)} 条（在列 {len(disclosure.listed())} 条）。"
     )
+    if snapshots:
+        newest = max(s.as_of for s in snapshots.values())
+        click.echo(f"阅读数据 {len(snapshots)} 条，最新截至 {newest}。")
+        keys = {article_key(a) for a in site.articles}
+        orphans = sorted({s.article for s in snapshots.values() if s.article not in keys})
+        if orphans:  # not an error: the figures are kept in case the article comes back
+            click.echo(f"注意：data/stats/reads.csv 中有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
+                       f"其阅读数不会显示：{'、'.join(orphans)}")
 
 
 @main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")
@@ -149,7 +159,7 @@ def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | Non
     site = _load(root)
     try:
         day = clock.parse_iso_date(as_of) if as_of else None
-        matcher = ArticleMatcher(site.articles, load_aliases(root / "data" / "stats" / "aliases.yml"))
+        matcher = ArticleMatcher(site.articles, load_aliases(root / "data" / "stats" / "aliases.yml", site.articles))
         results = stats_import.import_files(sources, matcher, root / "data" / "stats", format, day)
     except (ValueError, ContentError, clock.ClockError) as exc:
         click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)

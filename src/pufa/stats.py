@@ -209,13 +209,31 @@ def latest_reads(snapshots: Iterable[Snapshot], until: date | None = None) -> di
     return {article: Reads(values.get("wechat", 0), values.get("web", 0)) for article, values in reads.items()}
 
 
-def load_aliases(path: Path) -> dict[str, str]:
-    """data/stats/aliases.yml: an export's title or URL → the article's path (ketang/2023/slug)."""
+def load_aliases(path: Path, articles: Iterable[Article]) -> dict[str, str]:
+    """data/stats/aliases.yml: an export's title or URL → the article's path (ketang/2023/slug).
+
+    A mapping to an article that does not exist would silently match nothing, so it is an
+    error naming the line."""
     if not path.is_file():
         return {}
-    import yaml
+    from .frontmatter import YamlSyntaxError, load_yaml, read_text
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ValueError(f"{path}：应为“导出中的标题或链接: 文章路径”形式的映射，如 旧标题: ketang/2023/jiabanfei-zenme-suan")
+    try:
+        data, lines = load_yaml(read_text(path, path), path)
+    except YamlSyntaxError as exc:
+        raise ContentError([exc.problem]) from None
+    example = "如 旧标题: ketang/2023/jiabanfei-zenme-suan"
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError([Problem(path, f"应为“导出中的标题或链接: 文章路径”形式的映射，{example}")])
+    known = {article_key(a) for a in articles}
+    problems = []
+    for name, target in data.items():
+        if not isinstance(name, str) or not isinstance(target, str):
+            problems.append(Problem(path, f"“{name}: {target}”应为“导出中的标题或链接: 文章路径”，{example}", lines.get(name)))
+        elif target.strip("/") not in known:
+            problems.append(Problem(path, f"“{name}”指向的文章 {target} 不存在；文章路径是网址中栏目/年份/文件名一段，{example}", lines.get(name)))
+    if problems:
+        raise ContentError(problems)
     return data
