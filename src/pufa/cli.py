@@ -62,7 +62,6 @@ def check(root: Path) -> None:
     today = _today()
     try:
         disclosure = load_disclosure(root / "data", root, today)
-        load_aliases(root / "data" / "stats" / "aliases.yml", site.articles)
         snapshots = read_store(root / "data" / "stats" / "reads.csv")
     except ContentError as exc:
         click.echo(str(exc), err=True)
@@ -82,6 +81,10 @@ def check(root: Path) -> None:
         if orphans:  # not an error: the figures are kept in case the article comes back
             click.echo(f"注意：data/stats/reads.csv 中有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
                        f"其阅读数不会显示：{'、'.join(orphans)}")
+    try:
+        load_aliases(root / "data" / "stats" / "aliases.yml", site.articles)
+    except ContentError as exc:  # only `pufa stats import` relies on it, and refuses then
+        click.echo("注意：" + "；".join(str(problem) for problem in exc.problems))
 
 
 @main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")
