@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from pufa.site import load_site  # noqa: E402
-from pufa.stats import ArticleMatcher, article_key  # noqa: E402
+from pufa.stats import ArticleMatcher, article_key, load_aliases  # noqa: E402
 from pufa.stats_import import apply, import_files  # noqa: E402
 
 ROWS = 1_000_000
@@ -44,7 +44,8 @@ def write_export(path: Path, article_paths: list[str]) -> None:
 
 def main() -> int:
     site = load_site(ROOT)
-    matcher = ArticleMatcher(site.articles)
+    aliases = load_aliases(ROOT / "data" / "stats" / "aliases.yml", site.articles)  # as the CLI does
+    matcher = ArticleMatcher(site.articles, aliases)
     with tempfile.TemporaryDirectory() as temp:
         export = Path(temp) / "plausible_pages_20241231.csv"
         write_export(export, [article_key(a) for a in site.articles])

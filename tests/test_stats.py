@@ -108,7 +108,7 @@ def test_years_add_up_to_each_articles_newest_figures(report):
     newest = latest_reads(read_store(STORE).values())
     total = sum(r.total for r in newest.values())
     assert sum(y.reads.total for y in report.years) == total == report.total.total
-    assert sum(p.reads.total for p in report.periods) == total
+    assert sum(p.reads.total for p in report.periods) + report.baseline.total == total
     assert report.top[0][1].total == max(r.total for r in newest.values())
 
 
@@ -124,16 +124,16 @@ def test_reads_belong_to_the_month_their_snapshot_was_taken(tmp_path):
         Snapshot("ketang/2023/deleted-article", "wechat", date(2024, 1, 31), 5000, None),
     ]
     report = build_report(snapshots, site.articles, site.registries.columns, TODAY)
-    assert [(p.span, p.reads.wechat, p.reads.web) for p in report.periods] == [
-        ("截至2023年12月（含此前的全部阅读）", 700, 0), ("2024年1月", 60, 0), ("2024年2月至3月", 40, 90)]
+    assert [(p.span, p.reads.wechat, p.reads.web) for p in report.periods] == [("2024年1月", 60, 0), ("2024年2月至3月", 40, 0)]
+    assert (report.baseline.wechat, report.baseline.web) == (700, 90), "first snapshots after the month of publication"
     assert {y.year: y.reads.total for y in report.years if y.reads.total} == {2023: 700, 2024: 190}
     assert report.per_article[key].total == 890 and report.as_of == {"wechat": date(2024, 3, 31), "web": date(2024, 3, 31)}
 
 
 def test_the_trend_chart_is_svg_with_a_bar_pair_per_period(report):
-    svg = trend_svg(report.periods[1:])
+    svg = trend_svg(report.periods)
     assert svg.startswith("<svg") and 'role="img"' in svg and "\n" not in svg
-    assert svg.count("<rect") == 2 * len(report.periods[1:])
+    assert svg.count("<rect") == 2 * len(report.periods)
     assert [nice_step(n) for n in (0, 9, 430, 8655, 21200)] == [1, 5, 200, 5000, 10000]
 
 
@@ -149,3 +149,20 @@ def test_the_built_site_shows_reads_on_articles_lists_and_stats(sample_site, rep
     assert '<svg class="pufa-chart"' in stats and "<script" not in stats.split('<article', 1)[1].split("</article>")[0]
     feed = (sample_site / "ketang/feed.xml").read_text("utf-8")
     assert "阅读量" not in feed, "reads are page furniture, not part of a syndicated article"
+
+
+def test_a_new_article_read_in_its_first_month_counts_in_that_month():
+    site = load_site(REPO)
+    key = "ketang/2024/shiye-baoxianjin-shenling"  # came out 2024-02-20
+    report = build_report([Snapshot(key, "wechat", date(2024, 2, 26), 430, None)], site.articles, site.registries.columns, TODAY)
+    assert [(p.span, p.reads.total) for p in report.periods] == [("2024年2月", 430)] and report.baseline.total == 0
+
+
+def test_the_chart_never_draws_a_negative_bar():
+    from pufa.stats import Reads
+    from pufa.stats_report import Period
+
+    svg = trend_svg([Period((2024, 1), (2024, 1), Reads(200, -100)), Period((2024, 2), (2024, 2), Reads(0, 0))])
+    heights = [float(h) for h in re.findall(r'height="(-?[\d.]+)"', svg.split(">", 1)[1])]
+    ys = [float(y) for y in re.findall(r'<rect[^>]* y="(-?[\d.]+)"', svg)]
+    assert heights and min(heights) >= 0 and min(ys) >= 0, svg

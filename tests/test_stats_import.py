@@ -240,6 +240,11 @@ def test_every_sample_is_detected_as_its_format():
         ("图文数据_20240101.xlsx", b"PK\x03\x04 truncated in the download", "不是有效的 Excel 文件"),
         ("图文数据_20240101.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "不是有效的 Excel 97-2003"),
         ("pages_20240101.csv", "name,visitors\r\n/ketang/,3\r\n".encode(), "无法从表头识别导出格式"),
+        ("pages_20240102.csv", b'name,pageviews\r\n"/x/,' + b"a" * 200_000, "CSV 格式错误"),
+        ("metrics_20240102.json", b'{"list": [1, 2]}', "应为对象"),
+        ("metrics_20240103.json", b"[" * 100_000, "JSON"),
+        ("getarticletotal_20240101.json", b'{"errcode": 40001, "errmsg": "invalid credential"}', "接口返回错误 40001"),
+        ("summary_20240104.json", '{"list": [{"ref_date": "2024-01-04", "title": "x", "int_page_read_count": -7}]}'.encode(), "应为非负整数"),
         ("pages_20240101.csv", b"\x80\x81\xfe\xff garbage", "无法识别文件编码"),
         ("metrics_20240101.json", b'{"data": [1, 2', "不是有效的 JSON"),
         ("图文数据.csv", "内容标题,总阅读次数,总阅读人数\r\n加班费,12,10\r\n".encode(), "--as-of"),
@@ -290,3 +295,61 @@ def test_an_alias_to_a_missing_article_names_its_line(project):
     assert f"aliases.yml:{line}: “旧标题”指向的文章 ketang/2023/no-such-article 不存在" in result.output
     check = CliRunner().invoke(main, ["check", "--root", str(project)])
     assert check.exit_code == 0 and "注意：" in check.output and "no-such-article" in check.output
+
+
+def test_two_messages_of_one_article_in_a_daily_summary_add_the_base_once(tmp_path, site, matcher):
+    day = tmp_path / "summary_0701.json"
+    rows = summary_day(site, "2024-07-01", [(NEW_2024, 10), (NEW_2024, 3)])
+    day.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    base = {(NEW_2024, "wechat", date(2024, 6, 30)): Snapshot(NEW_2024, "wechat", date(2024, 6, 30), 1460, None)}
+    result = import_file(day, matcher, known=base)
+    assert figures(result) == {(NEW_2024, "wechat", date(2024, 7, 1)): (1473, None)} and result.matched == 2
+
+
+def test_aliases_are_compared_normalised_and_before_the_article_page_filter(tmp_path, site):
+    aliases = {"/html/2019/1234.html": OVERTIME, "https://pufa.example.gov.cn/ketang/2023/old-slug/": INJURY}
+    matcher = ArticleMatcher(site.articles, aliases)
+    path = write_csv(tmp_path / "pages.csv", [
+        ["name", "pageviews"], ["/html/2019/1234.html?from=bd", 7], ["/ketang/2023/old-slug/index.html", 5],
+    ], "utf-8")
+    result = import_file(path, matcher, as_of=date(2024, 3, 31))
+    assert figures(result) == {(OVERTIME, "web", date(2024, 3, 31)): (7, None), (INJURY, "web", date(2024, 3, 31)): (5, None)}
+
+
+def test_two_articles_with_one_wechat_link_are_ambiguous(site):
+    from pufa.stats import ReadRow
+
+    first = next(a for a in site.articles if a.url.strip("/") == INJURY)
+    other = next(a for a in site.articles if a.url.strip("/") == OVERTIME)
+    copied = dataclasses.replace(other, meta=other.meta.model_copy(update={"wechat": first.meta.wechat}))
+    matcher = ArticleMatcher([a for a in site.articles if a is not other] + [copied])
+    match = matcher.match(ReadRow("wechat", 2, date(2024, 1, 1), 5, title="完全不同的标题", url=first.meta.wechat))
+    assert match.article is None and "无法确定" in match.reason
+
+
+def test_an_xlsx_saved_under_an_xls_name_is_read(tmp_path, matcher):
+    copy = tmp_path / "公众号图文数据_20231231.xls"
+    shutil.copy(SAMPLES / "公众号图文数据_20231231.xlsx", copy)
+    assert import_file(copy, matcher).matched == 24
+
+
+def test_a_title_that_starts_with_heji_is_not_a_total_row(tmp_path, matcher):
+    path = write_csv(tmp_path / "wechat_20240101.csv", [
+        ["内容标题", "总阅读次数"], ["合计加班20小时，工资怎么算？", 5], ["合计：", 5]], "utf-8")
+    result = import_file(path, matcher)
+    assert len(result.unmatched) == 1 and dict(result.skipped) == {"合计行": 1}
+
+
+def test_an_unmatched_list_edited_in_excel_is_kept_and_a_broken_one_stops_the_import(project):
+    unmatched = project / "data" / "stats" / "unmatched.csv"
+    unmatched.write_bytes("source,file,row,title\r\nweb,旧文件.csv,,编辑加的备注\r\n".encode("gb18030"))
+    umami = str(SAMPLES / "umami_urls_20240930.json")
+    result = CliRunner().invoke(main, ["stats", "import", umami, "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "编辑加的备注" in unmatched.read_text("utf-8-sig")
+    store = project / "data" / "stats" / "reads.csv"
+    store.unlink()
+    unmatched.write_bytes(b"\x80\x81\xff not a csv")
+    result = CliRunner().invoke(main, ["stats", "import", umami, "--root", str(project)])
+    assert result.exit_code == 1 and "unmatched.csv" in result.output and "没有写入任何文件" in result.output
+    assert not store.exists()

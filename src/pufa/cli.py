@@ -161,9 +161,12 @@ def stats() -> None:
 def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | None, dry_run: bool, root: Path) -> None:
     site = _load(root)
     try:
-        day = clock.parse_iso_date(as_of) if as_of else None
+        try:
+            day = clock.parse_iso_date(as_of) if as_of else None
+        except ValueError as exc:
+            raise ValueError(f"--as-of：{exc}") from None
         matcher = ArticleMatcher(site.articles, load_aliases(root / "data" / "stats" / "aliases.yml", site.articles))
-        results = stats_import.import_files(sources, matcher, root / "data" / "stats", format, day)
+        results = stats_import.import_files(sources, matcher, root / "data" / "stats", format, day, clock.today())
     except (ValueError, ContentError, clock.ClockError) as exc:
         click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)
         sys.exit(1)
@@ -172,5 +175,9 @@ def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | Non
     if dry_run:
         click.echo("（试运行，没有写入任何文件）")
         return
-    changed = stats_import.apply(root / "data" / "stats", results)
+    try:
+        changed = stats_import.apply(root / "data" / "stats", results)
+    except (ValueError, ContentError) as exc:  # both files are worked out before either is written
+        click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)
+        sys.exit(1)
     click.echo("已更新 data/stats/reads.csv。" if changed else "数据没有变化，data/stats/reads.csv 未改动。")

@@ -115,46 +115,64 @@ class ArticleMatcher:
     def __init__(self, articles: Iterable[Article], aliases: dict[str, str] | None = None):
         self.articles = list(articles)
         by_key = {article_key(a): a for a in self.articles}
-        self._wechat = {}
+        self._wechat: dict[str, list[Article]] = {}
         for article in self.articles:
             key = normalise_wechat_url(article.meta.wechat) if article.meta.wechat else None
             if key:
-                self._wechat[key] = article
+                self._wechat.setdefault(key, []).append(article)
         self._paths = dict(by_key)
         self._titles: dict[str, list[Article]] = {}
         for article in self.articles:
             self._titles.setdefault(normalise_title(article.meta.title), []).append(article)
-        self._aliases = {}
+        self._aliases: dict[str, Article] = {}
         for name, target in (aliases or {}).items():
             if target.strip("/") in by_key:
-                self._aliases[normalise_title(name)] = by_key[target.strip("/")]
-                self._aliases[name.strip()] = by_key[target.strip("/")]
+                for form in _identifying_forms(name, name, name):
+                    self._aliases[form] = by_key[target.strip("/")]
 
-    def has_alias(self, value: str | None) -> bool:
-        return bool(value) and value.strip() in self._aliases
+    def has_path_alias(self, site_path: str | None) -> bool:
+        """Whether an old or odd page address (already normalised) is mapped to an article."""
+        return site_path is not None and "path:" + site_path in self._aliases
 
     def match(self, row: ReadRow) -> Match:
-        for value in (row.url, row.path, row.title):
-            if value and value.strip() in self._aliases:
-                return Match(self._aliases[value.strip()], "别名")
+        for form in _identifying_forms(row.url, row.path, row.title):
+            if form in self._aliases:
+                return Match(self._aliases[form], "别名")
         if row.url:
             key = normalise_wechat_url(row.url)
-            if key and key in self._wechat:
-                return Match(self._wechat[key], "公众号链接")
+            found = self._wechat.get(key, []) if key else []
+            if len(found) == 1:
+                return Match(found[0], "公众号链接")
+            if len(found) > 1:
+                return Match(None, f"公众号链接与 {len(found)} 篇文章相同，无法确定")
         for value in (row.path, row.url):
             path = normalise_path(value) if value and "mp.weixin.qq.com" not in value else None
             if path and path in self._paths:
                 return Match(self._paths[path], "网站路径")
         if row.title:
-            title = normalise_title(row.title)
-            if title in self._aliases:
-                return Match(self._aliases[title], "别名")
-            found = self._titles.get(title, [])
+            found = self._titles.get(normalise_title(row.title), [])
             if len(found) == 1:
                 return Match(found[0], "标题")
             if len(found) > 1:
                 return Match(None, f"标题与 {len(found)} 篇文章相同，无法确定")
         return Match(None, "找不到对应的文章")
+
+
+def _identifying_forms(url: str | None, path: str | None, title: str | None) -> list[str]:
+    """The normalised forms an alias is compared in: a WeChat link, a site path, a title."""
+    forms = []
+    for value in (url, path):
+        if value and value.strip():
+            wechat = normalise_wechat_url(value) if "mp.weixin.qq.com" in value else None
+            if wechat:
+                forms.append(wechat)
+            elif "/" in value:
+                site_path = normalise_path(value)
+                if site_path:
+                    forms.append("path:" + site_path)
+    if title and title.strip():
+        forms.append("title:" + normalise_title(title))
+    return forms
 
 
 def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
@@ -167,6 +185,10 @@ def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
                 record["article"], record["source"], date.fromisoformat(record["as_of"]), int(record["reads"]),
                 int(record["readers"]) if record.get("readers") else None,
             )
+            if snapshot.source not in SOURCES:
+                raise ValueError(f"来源应为 {' 或 '.join(SOURCES)}，实际为 {snapshot.source}")
+            if snapshot.reads < 0 or (snapshot.readers or 0) < 0:
+                raise ValueError("阅读数不能为负数")
         except (KeyError, ValueError, TypeError) as exc:
             problem = f"阅读数据存档格式错误（{type(exc).__name__}: {exc}），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
             raise ContentError([Problem(path, problem, line)]) from None

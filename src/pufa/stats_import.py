@@ -65,6 +65,7 @@ class Reconciliation:
     unmatched: list[tuple[ReadRow, str]] = field(default_factory=list)
     ambiguous: list[tuple[ReadRow, str]] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    replaced: int = 0  # figures already stored for the same day, now different
     snapshots: dict[tuple[str, str, date], Snapshot] = field(default_factory=dict)
 
     def report(self) -> str:
@@ -73,6 +74,9 @@ class Reconciliation:
             f"未匹配 {len(self.unmatched)} 行，无法确定 {len(self.ambiguous)} 行，跳过 {sum(self.skipped.values())} 行"
         ]
         lines += [f"  跳过 {count} 行：{reason}" for reason, count in sorted(self.skipped.items())]
+        if self.replaced:
+            lines.append(f"  注意：{self.replaced} 篇文章同一截至日期已有不同的数字，以本次导入为准"
+                         "（同一天的网站数据只应来自一种统计工具）")
         for row, reason in (self.unmatched + self.ambiguous)[:20]:
             lines.append(f"  第 {row.row} 行 {row.title or row.url or row.path}：{reason}")
         extra = len(self.unmatched) + len(self.ambiguous) - 20
@@ -90,7 +94,7 @@ def as_of_from(path: Path, override: date | None) -> date | None:
         try:
             return date(int(year), int(month), int(day))
         except ValueError:
-            return None
+            raise StatsImportError(f"{path.name}：文件名中的日期 {year}{month}{day} 不存在，请改正文件名或用 --as-of 指定") from None
     return None
 
 
@@ -100,7 +104,7 @@ def detect_format(path: Path) -> str:
         data = _load_json(path)
         if isinstance(data, list) and all(isinstance(i, dict) and "x" in i and "y" in i for i in data):
             return "umami"
-        if isinstance(data, dict) and isinstance(data.get("list"), list):
+        if isinstance(data, dict) and (isinstance(data.get("list"), list) or data.get("errcode")):
             return "datacube"
         raise StatsImportError(f"{path.name}：无法识别的 JSON（应为公众号数据接口 getarticletotal / getarticlesummary 的返回，或 Umami 指标 [{{x, y}}]）")
     headers = {normalise_header(cell) for row in head_rows(path, HEADER_SEARCH_ROWS) for cell in row if cell is not None}
@@ -115,15 +119,22 @@ def detect_format(path: Path) -> str:
 def _load_json(path: Path) -> object:
     try:
         return json.loads(decode_csv(path.read_bytes(), path.name))
+    except RecursionError:
+        raise StatsImportError(f"{path.name}：JSON 嵌套层数过多，不是统计导出") from None
     except json.JSONDecodeError as exc:
         raise StatsImportError(f"{path.name}：不是有效的 JSON（第 {exc.lineno} 行：{exc.msg}）") from None
 
 
 def _int(value: object, row: int, column: str, name: str) -> int:
-    text = str(value).strip().replace(",", "")
-    if isinstance(value, float) and value.is_integer():
+    """A count from a cell: 1234, 1234.0 or "1,234"; anything else is named."""
+    if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
-    if not text.isdigit():
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    text = "" if value is None else str(value).strip().replace(",", "")
+    if not text:
+        raise StatsImportError(f"{name} 第 {row} 行，“{column}”列：不能为空，应为非负整数")
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise StatsImportError(f"{name} 第 {row} 行，“{column}”列：“{value}”不是非负整数")
     return int(text)
 
@@ -131,10 +142,7 @@ def _int(value: object, row: int, column: str, name: str) -> int:
 def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object], dict[str, str]] | Skipped]:
     """(row number, cells by field, headers as written) per data row, or Skipped."""
     rows = read_rows(path)
-    header_index, found = find_columns(rows, columns, path.name)
-    missing = [columns[name][0] for name in required if name not in found]
-    if missing:
-        raise StatsImportError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
+    header_index, found = find_columns(rows, columns, path.name, required)
     headers = {name: header for name, (_, header) in found.items()}
     for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if is_blank(values):
@@ -161,7 +169,11 @@ def wechat_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
         reads = _int(cells["reads"], number, headers["reads"], path.name)
         readers = _int(cells["readers"], number, headers["readers"], path.name) if cells.get("readers") not in (None, "") else None
         url = str(cells["url"]).strip() if cells.get("url") else None
-        yield ReadRow("wechat", number, as_of, reads, readers, title=str(cells["title"]).strip(), url=url)
+        title = "" if cells["title"] is None else str(cells["title"]).strip()
+        if not title and not url:
+            yield Skipped(number, "没有标题和链接，无法对应文章")
+            continue
+        yield ReadRow("wechat", number, as_of, reads, readers, title=title or None, url=url)
 
 
 def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | Skipped]:
@@ -225,11 +237,23 @@ TOTAL_LABELS = frozenset(("合计", "总计", "Total", "total", "TOTAL"))
 def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     if as_of is None:
         raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
-    for number, item in enumerate(_load_json(path), start=1):
+    data = _load_json(path)
+    if not isinstance(data, list):
+        raise StatsImportError(f"{path.name}：Umami 指标应为 [{{\"x\": 页面路径, \"y\": 浏览次数}}, …] 形式的列表")
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise StatsImportError(f"{path.name} 第 {number} 项：应为 {{\"x\": 页面路径, \"y\": 浏览次数}}，实际为 {item!r:.60}")
         value = item.get("y")
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise StatsImportError(f"{path.name} 第 {number} 项：y 应为非负整数，实际为 {value!r}")
         yield ReadRow("web", number, as_of, value, None, path=str(item.get("x") or ""))
+
+
+def _count(item: dict, key: str, name: str, number: int) -> int:
+    value = item.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise StatsImportError(f"{name} list 第 {number} 项：{key} 应为非负整数，实际为 {value!r:.40}")
+    return value
 
 
 def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
@@ -237,54 +261,62 @@ def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]
     getarticlesummary: what each article was read on each day the response covers; the
     figures are added up and marked as reads since the response's first day."""
     data = _load_json(path)
-    if data.get("errcode"):
-        raise StatsImportError(f"{path.name}：接口返回错误 {data.get('errcode')}：{data.get('errmsg')}")
+    if isinstance(data, dict) and data.get("errcode"):
+        raise StatsImportError(f"{path.name}：接口返回错误 {data.get('errcode')}：{data.get('errmsg')}（这不是数据，请重新调用接口）")
+    if not isinstance(data, dict) or not isinstance(data.get("list"), list):
+        raise StatsImportError(f"{path.name}：应为公众号数据接口的返回 {{\"list\": [...]}}")
     totals: dict[str, list] = {}
     first_day: date | None = None
     for number, item in enumerate(data["list"], start=1):
+        if not isinstance(item, dict):
+            raise StatsImportError(f"{path.name} list 第 {number} 项：应为对象，实际为 {item!r:.40}")
         title = str(item.get("title") or "").strip()
         details = item.get("details")
         try:
             if isinstance(details, list) and details:
-                newest = max(details, key=lambda d: d["stat_date"])
+                if not all(isinstance(d, dict) for d in details):
+                    raise ValueError("details 的每一项应为对象")
+                newest = max(details, key=lambda d: str(d.get("stat_date")))
                 day = date.fromisoformat(newest["stat_date"])
-                reads, readers = int(newest["int_page_read_count"]), int(newest["int_page_read_user"])
+                reads = _count(newest, "int_page_read_count", path.name, number)
+                readers = _count(newest, "int_page_read_user", path.name, number)
                 yield ReadRow("wechat", number, as_of or day, reads, readers, title=title)
                 continue
             day = date.fromisoformat(item["ref_date"])
-            reads, readers = int(item["int_page_read_count"]), int(item["int_page_read_user"])
         except (KeyError, ValueError, TypeError) as exc:
-            raise StatsImportError(f"{path.name} list 第 {number} 项：缺少或无效的字段（{exc}）") from None
+            raise StatsImportError(f"{path.name} list 第 {number} 项：缺少或无效的日期字段（{exc}）") from None
+        reads = _count(item, "int_page_read_count", path.name, number)
         first_day = day if first_day is None else min(first_day, day)
-        entry = totals.setdefault(str(item.get("msgid") or title), [number, title, day, 0, 0, 0])
+        entry = totals.setdefault(str(item.get("msgid") or title), [number, title, day, 0, 0])
         entry[2] = max(entry[2], day)
         entry[3] += reads
-        entry[4] += readers
-        entry[5] += 1
-    for number, title, day, reads, readers, days in totals.values():
+        entry[4] += 1
+    for number, title, day, reads, days in totals.values():
         yield ReadRow("wechat", number, as_of or day, reads, None, title=title, daily_from=first_day)
         for _ in range(days - 1):
             yield Skipped(number, "同一篇文章的其他日期（已合计）")
 
 
-def _cumulative(row: ReadRow, article: Article, known: Mapping[tuple[str, str, date], Snapshot]) -> int | str:
-    """A getarticlesummary row's cumulative reads, or why it cannot be had without guessing:
-    the day-before snapshot is the base, or none is needed if the article came out that day."""
-    base_day = row.daily_from - timedelta(days=1)
-    base = known.get((article_key(article), row.source, base_day))
+def _cumulative(daily: int, since: date, article: Article, known: Mapping[tuple[str, str, date], Snapshot]) -> int | str:
+    """Reads read from ``since`` on, made cumulative without guessing: the day-before
+    snapshot is the base, or none is needed if the article came out that day or later."""
+    base_day = since - timedelta(days=1)
+    base = known.get((article_key(article), "wechat", base_day))
     if base is not None:
-        return base.reads + row.reads
-    if article.meta.date >= row.daily_from:
-        return row.reads
+        return base.reads + daily
+    if article.meta.date >= since:
+        return daily
     return f"每日数据缺少 {base_day.isoformat()} 的累计阅读数作为基数，请先导入截至该日的数据"
 
 
 def import_file(
     path: Path, matcher: ArticleMatcher, format: str | None = None, as_of: date | None = None,
-    known: Mapping[tuple[str, str, date], Snapshot] | None = None,
+    known: Mapping[tuple[str, str, date], Snapshot] | None = None, today: date | None = None,
 ) -> Reconciliation:
     """Read and match one export; nothing is written here. ``known`` is the store plus what
-    earlier files of the same import hold: daily figures build on it."""
+    earlier files of the same import hold: daily figures build on it, and a figure that
+    differs from a known one for the same day is counted as replaced."""
+    known = known or {}
     try:
         format = format or detect_format(path)
         day = as_of_from(path, as_of)
@@ -295,6 +327,7 @@ def import_file(
         }.get(format, lambda: web_rows(path, format, day))()
         result = Reconciliation(path.name, format)
         cache: dict[tuple[str | None, ...], Match] = {}
+        daily: dict[tuple[str, str, date], list] = {}  # getarticlesummary: summed before the base is added
         for item in rows:
             result.read += 1
             if isinstance(item, Skipped):
@@ -303,44 +336,56 @@ def import_file(
             key: tuple[str | None, ...] = (item.url, item.path, item.title)
             if item.source == "web":
                 key_path = normalise_path(item.path or "")
-                if key_path is None or not _ARTICLE_PATH.match(key_path):
+                key = (key_path,)  # /x/?from=a and /x/index.html are one page: match it once
+                if (key_path is None or not _ARTICLE_PATH.match(key_path)) and not matcher.has_path_alias(key_path):
                     result.skipped["不是文章页面"] += 1
                     continue
-                if not matcher.has_alias(item.path):
-                    key = (key_path,)  # /x/?from=a and /x/index.html are one page: match it once
             match = cache.get(key)
             if match is None:
                 match = cache[key] = matcher.match(item)
             if match.article is None:
                 (result.ambiguous if "无法确定" in match.reason else result.unmatched).append((item, match.reason))
                 continue
-            reads, readers = item.reads, item.readers
-            if item.daily_from is not None:
-                cumulative = _cumulative(item, match.article, known or {})
-                if isinstance(cumulative, str):
-                    result.skipped[cumulative] += 1
-                    continue
-                reads = cumulative
-            result.matched += 1
             snapshot_key = (article_key(match.article), item.source, item.as_of)
+            if item.daily_from is not None:
+                entry = daily.setdefault(snapshot_key, [match.article, item.daily_from, 0, 0])
+                entry[2] += item.reads
+                entry[3] += 1
+                continue
+            result.matched += 1
+            reads, readers = item.reads, item.readers
             earlier = result.snapshots.get(snapshot_key)
-            if earlier:  # URL variants of one page in one export
+            if earlier:  # one page under several URLs, or one article sent out twice
                 reads += earlier.reads
-                readers = None if readers is None else readers + (earlier.readers or 0)
+                readers = None if readers is None or earlier.readers is None else readers + earlier.readers
             result.snapshots[snapshot_key] = Snapshot(snapshot_key[0], item.source, item.as_of, reads, readers)
+        for snapshot_key, (article, since, reads, count) in daily.items():
+            cumulative = _cumulative(reads, since, article, known)
+            if isinstance(cumulative, str):
+                result.skipped[cumulative] += count
+                continue
+            result.matched += count
+            result.snapshots[snapshot_key] = Snapshot(snapshot_key[0], "wechat", snapshot_key[2], cumulative, None)
+        result.replaced = sum(1 for k, s in result.snapshots.items() if k in known and known[k].reads != s.reads)
+        future = max((s.as_of for s in result.snapshots.values()), default=None)
+        if today and future and future > today:
+            raise StatsImportError(f"{path.name}：数据截至日期 {future} 晚于今天（{today}），请检查文件名或 --as-of")
         return result
     except TableError as exc:
         raise StatsImportError(str(exc)) from None
+    except (csv.Error, RecursionError) as exc:
+        raise StatsImportError(f"{path.name}：文件格式错误，无法读取（{type(exc).__name__}: {str(exc)[:80]}）") from None
 
 
 def import_files(
-    paths: Iterable[Path], matcher: ArticleMatcher, stats_dir: Path, format: str | None = None, as_of: date | None = None,
+    paths: Iterable[Path], matcher: ArticleMatcher, stats_dir: Path, format: str | None = None,
+    as_of: date | None = None, today: date | None = None,
 ) -> list[Reconciliation]:
     """Every file, in order, each seeing the store and the files before it; still writes nothing."""
     known = dict(read_store(stats_dir / "reads.csv"))
     results = []
     for path in paths:
-        result = import_file(path, matcher, format, as_of, known)
+        result = import_file(path, matcher, format, as_of, known, today)
         known.update(result.snapshots)
         results.append(result)
     return results
@@ -350,11 +395,18 @@ UNMATCHED_FIELDS = ("source", "file", "row", "title", "url", "reads", "reason")
 
 
 def merge_unmatched(path: Path, results: list[Reconciliation]) -> str:
-    """Rows no article claimed, kept for editors: earlier ones from the same file are replaced."""
+    """Rows no article claimed, kept for editors: earlier ones from the same file are replaced.
+    Editors open this file in Excel, so what it holds is read leniently."""
     files = {r.file for r in results}
     kept = []
     if path.is_file():
-        kept = [row for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))) if row.get("file") not in files]
+        text = decode_csv(path.read_bytes(), path.name)
+        try:
+            for row in csv.DictReader(io.StringIO(text, newline="")):
+                if row.get("file") not in files:
+                    kept.append({name: row.get(name) or "" for name in UNMATCHED_FIELDS})
+        except csv.Error as exc:
+            raise StatsImportError(f"{path}：无法读取（{exc}）；可以删除此文件，下次导入会重新生成") from None
     for result in results:
         for row, reason in result.unmatched + result.ambiguous:
             kept.append({
@@ -364,23 +416,23 @@ def merge_unmatched(path: Path, results: list[Reconciliation]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=UNMATCHED_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(sorted(kept, key=lambda r: (r["file"], int(r["row"]))))
+    writer.writerows(sorted(kept, key=lambda r: (r["file"], int(r["row"]) if r["row"].isdigit() else 0, r["url"])))
     return "\ufeff" + buffer.getvalue()
 
 
 def apply(stats_dir: Path, results: list[Reconciliation]) -> bool:
-    """Merge every file's snapshots into the store; True when the store changed."""
+    """Merge every file's snapshots into the store; True when the store changed. Both files
+    are worked out before either is written, so a problem with one leaves both alone."""
     store_path = stats_dir / "reads.csv"
+    unmatched_path = stats_dir / "unmatched.csv"
     store = read_store(store_path)
-    before = render_store(store.values()) if store else None
     for result in results:
         store.update(result.snapshots)
     after = render_store(store.values())
-    changed = after != before
+    unmatched = merge_unmatched(unmatched_path, results)
+    changed = not store_path.is_file() or store_path.read_bytes() != after.encode("utf-8")
     if changed:
         write_atomic(store_path, after)
-    unmatched_path = stats_dir / "unmatched.csv"
-    unmatched = merge_unmatched(unmatched_path, results)
-    if not unmatched_path.is_file() or unmatched_path.read_text("utf-8") != unmatched:
+    if not unmatched_path.is_file() or unmatched_path.read_bytes() != unmatched.encode("utf-8"):
         write_atomic(unmatched_path, unmatched)
     return changed

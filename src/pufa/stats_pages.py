@@ -9,7 +9,6 @@ shrinking with a scaled drawing. The same numbers are in a table for screen read
 from __future__ import annotations
 
 import math
-from html import escape
 
 from .models import Column
 from .pages import Page, environment, number
@@ -44,7 +43,7 @@ def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
     if not periods:
         return ""
     count = len(periods)
-    top = max(max(p.reads.total, 0) for p in periods)
+    top = max(max(p.reads.wechat, 0) + max(p.reads.web, 0) for p in periods)
     step = nice_step(top)
     scale_top = max(step * math.ceil(top / step), step)
     height = TOP_MARGIN + CHART_HEIGHT + LABELS_HEIGHT
@@ -58,9 +57,9 @@ def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{title_id}">各时段新增阅读次数柱状图，公众号与网站分色叠加；具体数字见下表</title>',
     ]
-    for tick in range(0, scale_top + 1, step):
+    ticks = range(0, scale_top + 1, step)
+    for tick in ticks:
         parts.append(f'<line class="pufa-chart__grid" x1="0" x2="100%" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
-        parts.append(f'<text class="pufa-chart__axis" x="0" y="{y(tick) - 4:.1f}">{number(tick)}</text>')
     slot = 100 / count
     gap = slot * 0.18
     label_every = math.ceil(count / MAX_MONTH_LABELS)
@@ -69,8 +68,9 @@ def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
         left = index * slot + gap
         width = slot - 2 * gap
         middle = _pct(index * slot + slot / 2)
-        wechat_top = y(period.reads.wechat)
-        total_top = y(period.reads.wechat + period.reads.web)
+        wechat, web = max(period.reads.wechat, 0), max(period.reads.web, 0)  # a recount can go down
+        wechat_top = y(wechat)
+        total_top = y(wechat + web)
         parts.append(
             f'<rect class="pufa-chart__wechat" x="{_pct(left)}" width="{_pct(width)}" '
             f'y="{wechat_top:.1f}" height="{base - wechat_top:.1f}"/>'
@@ -84,10 +84,12 @@ def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
         year, month = period.last
         if index % label_every == 0:
             parts.append(f'<text class="pufa-chart__label" x="{middle}" y="{base + 20}">{month}月</text>')
-        if year != previous_year:
-            parts.append(f'<text class="pufa-chart__label" x="{middle}" y="{base + 40}">{year}年</text>')
+        if year != previous_year:  # from the bar's left edge, so that neighbouring years do not overlap
+            parts.append(f'<text class="pufa-chart__year" x="{_pct(left)}" y="{base + 40}">{year}年</text>')
             previous_year = year
     parts.append(f'<line class="pufa-chart__base" x1="0" x2="100%" y1="{base}" y2="{base}"/>')
+    for tick in ticks:  # last, so that the haloed numbers stay readable over the bars
+        parts.append(f'<text class="pufa-chart__axis" x="0" y="{y(tick) - 4:.1f}">{number(tick)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -101,14 +103,10 @@ class StatsRenderer:
         self._env = environment()
 
     def pages(self) -> list[Page]:
-        charted = self.report.periods[1:]  # the first import's total cannot be placed in any month
         content = self._env.get_template("stats.md.j2").render(
             report=self.report,
             columns=self.columns,
             years=sorted({summary.year for summary in self.report.years}),
-            baseline=self.report.periods[0] if self.report.periods else None,
-            charted=charted,
-            chart=trend_svg(charted),
-            escape=escape,
+            chart=trend_svg(self.report.periods),
         )
         return [Page("stats/index.md", content, in_nav=True)]

@@ -4,8 +4,11 @@ The store holds cumulative snapshots, so everything here is built from the diffe
 between an article's successive snapshots from one source: the reads a snapshot adds
 belong to the month (and year) it was taken in. A year's reads are therefore the figures
 as of its last snapshot minus those as of the year before's, whatever the export rhythm
-was; when exports are monthly the trend is exactly monthly. Only published articles and
-snapshots taken on or before the build day count, so a build is reproducible.
+was; when exports are monthly the trend is exactly monthly. The first snapshot of an
+article from a source holds everything read since it came out: it goes into a month only
+if the article came out that month, else into a baseline the trend cannot place. Only
+published articles and snapshots taken on or before the build day count, so a build is
+reproducible.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def _one_source(source: str, reads: int) -> Reads:
 class Period:
     """The reads recorded by the snapshots of one month, since those of the month before."""
 
-    first: tuple[int, int] | None  # (year, month) just after the previous period; None for the first
+    first: tuple[int, int]  # (year, month): the earliest month these reads can be from
     last: tuple[int, int]  # the month the snapshots were taken in
     reads: Reads
 
@@ -43,8 +46,6 @@ class Period:
     @property
     def span(self) -> str:
         """The months the reads may have happened in, when exports were not monthly."""
-        if self.first is None:
-            return f"截至{self.label}（含此前的全部阅读）"
         if self.first == self.last:
             return self.label
         if self.first[0] == self.last[0]:
@@ -89,6 +90,7 @@ class ReadingReport:
     as_of: dict[str, date] = field(default_factory=dict)  # source → newest snapshot counted
     years: list[YearSummary] = field(default_factory=list)  # newest first
     periods: list[Period] = field(default_factory=list)  # oldest first
+    baseline: Reads = field(default_factory=Reads)  # first snapshots that span several months
     top: list[tuple[Article, Reads]] = field(default_factory=list)
 
     @property
@@ -113,37 +115,35 @@ def build_report(
             series.setdefault((snapshot.article, snapshot.source), []).append(snapshot)
     report = ReadingReport()
     by_month: dict[tuple[int, int], Reads] = {}
+    since_month: dict[tuple[int, int], tuple[int, int]] = {}
     by_column_year: dict[tuple[str, int], Reads] = {}
     for (key, source), taken in series.items():
         taken.sort(key=lambda s: s.as_of)
-        previous = 0
+        article = by_key[key]
+        previous: Snapshot | None = None
         for snapshot in taken:
-            added = _one_source(source, snapshot.reads - previous)
-            previous = snapshot.reads
+            added = _one_source(source, snapshot.reads - (previous.reads if previous else 0))
             month = (snapshot.as_of.year, snapshot.as_of.month)
-            by_month[month] = add(by_month.get(month, Reads()), added)
-            slot = (by_key[key].column.slug, snapshot.as_of.year)
+            since = _month_after(previous.as_of) if previous else (article.meta.date.year, article.meta.date.month)
+            if previous is None and since != month:
+                report.baseline = add(report.baseline, added)
+            else:
+                by_month[month] = add(by_month.get(month, Reads()), added)
+                since_month[month] = min(since_month.get(month, month), since)
+            slot = (article.column.slug, snapshot.as_of.year)
             by_column_year[slot] = add(by_column_year.get(slot, Reads()), added)
-        report.per_article[key] = add(report.per_article.get(key, Reads()), _one_source(source, previous))
-        report.as_of[source] = max(report.as_of.get(source, taken[-1].as_of), taken[-1].as_of)
-    report.periods = _periods(by_month)
+            previous = snapshot
+        report.per_article[key] = add(report.per_article.get(key, Reads()), _one_source(source, previous.reads))
+        report.as_of[source] = max(report.as_of.get(source, previous.as_of), previous.as_of)
+    report.periods = [Period(since_month[m], m, by_month[m]) for m in sorted(by_month)]
     report.years = _years(by_key.values(), list(columns), by_column_year)
     ranked = sorted(report.per_article.items(), key=lambda item: (-item[1].total, item[0]))
     report.top = [(by_key[key], reads) for key, reads in ranked[:TOP_ARTICLES] if reads.total > 0]
     return report
 
 
-def _periods(by_month: dict[tuple[int, int], Reads]) -> list[Period]:
-    periods = []
-    previous: tuple[int, int] | None = None
-    for month in sorted(by_month):
-        if previous is None:
-            first = None
-        else:
-            first = (previous[0] + 1, 1) if previous[1] == 12 else (previous[0], previous[1] + 1)
-        periods.append(Period(first, month, by_month[month]))
-        previous = month
-    return periods
+def _month_after(day: date) -> tuple[int, int]:
+    return (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
 
 
 def _years(articles: Iterable[Article], columns: list[Column], by_column_year: dict[tuple[str, int], Reads]) -> list[YearSummary]:

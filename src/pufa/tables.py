@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEADER_SEARCH_ROWS = 10
-TOTAL_MARKERS = ("合计", "总计", "小计")
 
 
 class TableError(ValueError):
@@ -55,8 +54,8 @@ def decode_csv(data: bytes, name: str) -> str:
 
 def csv_reader(text: str) -> Iterator[list[str]]:
     """Rows of comma- or tab-separated text (Excel's "Unicode 文本" is tab-separated)."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    head = "\n".join(text[:20000].split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
@@ -68,7 +67,10 @@ def read_rows(path: Path) -> list[list[object]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = decode_csv(path.read_bytes(), path.name)
-        return [list(row) for row in csv_reader(text)]
+        try:
+            return [list(row) for row in csv_reader(text)]
+        except csv.Error as exc:
+            raise TableError(f"{path.name}：CSV 格式错误（{exc}），可能有未闭合的引号") from None
     if suffix not in (".xlsx", ".xls"):
         raise TableError(f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}，请使用 .xlsx、.xls 或 .csv")
     with open(path, "rb") as handle:
@@ -83,7 +85,10 @@ def read_rows(path: Path) -> list[list[object]]:
 def head_rows(path: Path, count: int) -> list[list[object]]:
     """The first rows only: enough to tell a format by its header without parsing a huge CSV."""
     if path.suffix.lower() == ".csv":
-        return list(itertools.islice(csv_reader(decode_csv(path.read_bytes(), path.name)), count))
+        try:
+            return list(itertools.islice(csv_reader(decode_csv(path.read_bytes(), path.name)), count))
+        except csv.Error as exc:
+            raise TableError(f"{path.name}：CSV 格式错误（{exc}），可能有未闭合的引号") from None
     return read_rows(path)[:count]
 
 
@@ -94,15 +99,16 @@ def _read_xlsx(path: Path) -> list[list[object]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    with open(path, "rb") as handle:  # a handle, not the name: openpyxl refuses any name ending .xls
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+            raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
 
 
 def _read_xls(path: Path) -> list[list[object]]:
@@ -131,20 +137,25 @@ def _read_xls(path: Path) -> list[list[object]]:
         book.release_resources()
 
 
-def find_columns(rows: list[list[object]], aliases: Mapping[str, Iterable[str]], name: str) -> tuple[int, dict[str, tuple[int, str]]]:
+def find_columns(
+    rows: list[list[object]], aliases: Mapping[str, Iterable[str]], name: str, required: Iterable[str] | None = None,
+) -> tuple[int, dict[str, tuple[int, str]]]:
     """The header row's index and, for each field it has, (column index, header as written).
 
-    The header is the first of the top rows that names at least three known fields."""
+    The header is the first of the top rows that names every ``required`` field (by
+    default: at least three known fields)."""
     lookup = {normalise_header(alias): field for field, names in aliases.items() for alias in names}
+    needed = set(required or ())
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, tuple[int, str]] = {}
         for position, cell in enumerate(row):
             field = lookup.get(normalise_header(cell))
             if field and field not in columns:
                 columns[field] = (position, str(cell).strip())
-        if len(columns) >= 3:
+        if (needed and needed <= columns.keys()) or (not needed and len(columns) >= 3):
             return index, columns
-    raise TableError(f"{name}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（应包含“行政处罚决定书文号”“行政相对人名称”等列名）")
+    examples = "".join(f"“{next(iter(aliases[field]))}”" for field in (list(needed) or list(aliases)[:2]))
+    raise TableError(f"{name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {examples} 等列名的表头")
 
 
 def is_blank(values: Iterable[object]) -> bool:
@@ -152,5 +163,9 @@ def is_blank(values: Iterable[object]) -> bool:
 
 
 def is_total_row(values: Iterable[object]) -> bool:
+    """合计 / 总计：… / 小计(元) rows, but not a title such as 合计加班20小时，工资怎么算？"""
     first = next((str(v).strip() for v in values if v is not None and str(v).strip()), "")
-    return first.replace(" ", "") in TOTAL_MARKERS or first.startswith(TOTAL_MARKERS)
+    return bool(_TOTAL_ROW.match(first.replace(" ", "")))
+
+
+_TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)(?:$|[:：（(])")
