@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections import Counter
@@ -147,7 +148,7 @@ def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple
     for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if is_blank(values):
             yield Skipped(number, "空行")
-        elif is_total_row(values) or str(values[0]).strip() in TOTAL_LABELS:
+        elif is_total_row(values):
             yield Skipped(number, "合计行")
         else:
             yield number, {name: values[i] if i < len(values) else None for name, (i, _) in found.items()}, headers
@@ -195,43 +196,29 @@ def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | S
     """Web analytics CSVs run to a million rows: read them with the csv module directly.
     百度统计 puts the site name and date range above the header, so the header is searched for."""
     reader = csv_reader(decode_csv(path.read_bytes(), path.name))
-    columns = WEB_COLUMNS[format]
-    number, header, path_at, reads_at, readers_at = 0, None, None, None, None
-    for number, row in enumerate(reader, start=1):
-        normalised = [normalise_header(h) for h in row]
-        at = {
-            name: next((normalised.index(normalise_header(a)) for a in aliases if normalise_header(a) in normalised), None)
-            for name, aliases in columns.items()
-        }
-        if at["path"] is not None and at["reads"] is not None:
-            header, path_at, reads_at, readers_at = row, at["path"], at["reads"], at["readers"]
-            break
-        if number == HEADER_SEARCH_ROWS:
-            break
-    if header is None:
-        wanted = "、".join(f"“{columns[n][0]}”" for n in ("path", "reads"))
-        raise StatsImportError(f"{path.name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {wanted} 的表头")
-    for number, values in enumerate(reader, start=number + 1):
+    head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+    header_index, found = find_columns(head, WEB_COLUMNS[format], path.name, ("path", "reads"))
+    (path_at, _), (reads_at, reads_header) = found["path"], found["reads"]
+    readers_at = found["readers"][0] if "readers" in found else None
+    rows = itertools.chain(head[header_index + 1 :], reader)
+    for number, values in enumerate(rows, start=header_index + 2):
         if not "".join(values).strip():
             yield Skipped(number, "空行")
             continue
         if len(values) <= max(path_at, reads_at):
             raise StatsImportError(f"{path.name} 第 {number} 行：只有 {len(values)} 列，缺少数据")
         page = values[path_at]
-        if page.strip() in TOTAL_LABELS:
+        if not page.startswith(("/", "http")) and is_total_row(values):  # the regex only for odd rows
             yield Skipped(number, "合计行")
             continue
         reads_text = values[reads_at].replace(",", "").strip()
-        if not reads_text.isdigit():
-            raise StatsImportError(f"{path.name} 第 {number} 行，“{header[reads_at]}”列：“{values[reads_at]}”不是非负整数")
+        if not (reads_text.isascii() and reads_text.isdigit()):
+            raise StatsImportError(f"{path.name} 第 {number} 行，“{reads_header}”列：“{values[reads_at]}”不是非负整数")
         readers = None
         if readers_at is not None and readers_at < len(values):
             readers_text = values[readers_at].replace(",", "").strip()
-            readers = int(readers_text) if readers_text.isdigit() else None
+            readers = int(readers_text) if readers_text.isascii() and readers_text.isdigit() else None  # 百度 writes --
         yield ReadRow("web", number, as_of, int(reads_text), readers, path=page)
-
-
-TOTAL_LABELS = frozenset(("合计", "总计", "Total", "total", "TOTAL"))
 
 
 def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:

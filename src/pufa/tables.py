@@ -168,4 +168,4 @@ def is_total_row(values: Iterable[object]) -> bool:
     return bool(_TOTAL_ROW.match(first.replace(" ", "")))
 
 
-_TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)(?:$|[:：（(])")
+_TOTAL_ROW = re.compile(r"^(?:合计|总计|小计|总数|total)(?:$|[:：（(])", re.IGNORECASE)
