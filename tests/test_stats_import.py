@@ -353,3 +353,12 @@ def test_an_unmatched_list_edited_in_excel_is_kept_and_a_broken_one_stops_the_im
     result = CliRunner().invoke(main, ["stats", "import", umami, "--root", str(project)])
     assert result.exit_code == 1 and "unmatched.csv" in result.output and "没有写入任何文件" in result.output
     assert not store.exists()
+
+
+def test_baidus_date_range_gives_the_day_and_must_agree_with_the_name(tmp_path, matcher):
+    rows = [["时间范围", "2024/01/01 - 2024/12/31"], ["页面URL", "浏览量(PV)"], [f"https://pufa.example.gov.cn/{INJURY}/", "40"]]
+    unnamed = write_csv(tmp_path / "受访页面.csv", rows, "gb18030")
+    assert figures(import_file(unnamed, matcher)) == {(INJURY, "web", date(2024, 12, 31)): (40, None)}
+    misnamed = write_csv(tmp_path / "受访页面_20250630.csv", rows, "gb18030")
+    with pytest.raises(StatsImportError, match="时间范围截至 2024-12-31，与数据截至日期 2025-06-30 不符"):
+        import_file(misnamed, matcher)

@@ -178,11 +178,11 @@ def wechat_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
 
 
 def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | Skipped]:
-    if as_of is None:
-        raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
     if path.suffix.lower() == ".csv":
         yield from _fast_csv_rows(path, format, as_of)
         return
+    if as_of is None:
+        raise StatsImportError(f"{path.name}：{_NO_DATE}")
     for entry in _table_rows(path, WEB_COLUMNS[format], ("path", "reads")):
         if isinstance(entry, Skipped):
             yield entry
@@ -192,12 +192,39 @@ def web_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | 
         yield ReadRow("web", number, as_of, _int(cells["reads"], number, headers["reads"], path.name), readers, path=str(cells["path"]))
 
 
-def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | Skipped]:
+_NO_DATE = "请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）"
+_DATE_RANGE = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})\s*(?:-|~|至|到)\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
+
+
+def _range_end(rows: list[list[str]]) -> date | None:
+    """The last day of a 时间范围 line above the header (百度统计 writes one)."""
+    for row in rows:
+        for cell in row[1:2]:
+            found = _DATE_RANGE.search(cell)
+            if found and "时间" in row[0]:
+                year, month, day = (int(n) for n in found.groups()[3:])
+                try:
+                    return date(year, month, day)
+                except ValueError:
+                    return None
+    return None
+
+
+def _fast_csv_rows(path: Path, format: str, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     """Web analytics CSVs run to a million rows: read them with the csv module directly.
-    百度统计 puts the site name and date range above the header, so the header is searched for."""
+    百度统计 puts the site name and date range above the header, so the header is searched
+    for, and the range's last day must be the day the figures are as of."""
     reader = csv_reader(decode_csv(path.read_bytes(), path.name))
     head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
     header_index, found = find_columns(head, WEB_COLUMNS[format], path.name, ("path", "reads"))
+    range_end = _range_end(head[:header_index])
+    if as_of is None:
+        as_of = range_end
+    if as_of is None:
+        raise StatsImportError(f"{path.name}：{_NO_DATE}")
+    if range_end is not None and range_end != as_of:
+        raise StatsImportError(f"{path.name}：文件中的时间范围截至 {range_end}，与数据截至日期 {as_of} 不符；"
+                               "累计数应从网站开始统计之日算起，截至导出日期")
     (path_at, _), (reads_at, reads_header) = found["path"], found["reads"]
     readers_at = found["readers"][0] if "readers" in found else None
     rows = itertools.chain(head[header_index + 1 :], reader)
@@ -223,7 +250,7 @@ def _fast_csv_rows(path: Path, format: str, as_of: date) -> Iterator[ReadRow | S
 
 def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
     if as_of is None:
-        raise StatsImportError(f"{path.name}：请用 --as-of YYYY-MM-DD 指定这份导出的数据截至日期（或在文件名中写明日期）")
+        raise StatsImportError(f"{path.name}：{_NO_DATE}")
     data = _load_json(path)
     if not isinstance(data, list):
         raise StatsImportError(f"{path.name}：Umami 指标应为 [{{\"x\": 页面路径, \"y\": 浏览次数}}, …] 形式的列表")
