@@ -145,16 +145,16 @@ def find_columns(
     The header is the first of the top rows that names every ``required`` field (by
     default: at least three known fields)."""
     lookup = {normalise_header(alias): field for field, names in aliases.items() for alias in names}
-    needed = set(required or ())
+    needed = list(required or ())  # in order, for the message
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, tuple[int, str]] = {}
         for position, cell in enumerate(row):
             field = lookup.get(normalise_header(cell))
             if field and field not in columns:
                 columns[field] = (position, str(cell).strip())
-        if (needed and needed <= columns.keys()) or (not needed and len(columns) >= 3):
+        if (needed and set(needed) <= columns.keys()) or (not needed and len(columns) >= 3):
             return index, columns
-    examples = "".join(f"“{next(iter(aliases[field]))}”" for field in (list(needed) or list(aliases)[:2]))
+    examples = "".join(f"“{next(iter(aliases[field]))}”" for field in (needed or list(aliases)[:2]))
     raise TableError(f"{name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {examples} 等列名的表头")
 
 
