@@ -11,7 +11,7 @@ import pytest
 
 from pufa.site import load_site
 from pufa.stats import (
-    ArticleMatcher, ReadRow, Snapshot, latest_reads, normalise_path, normalise_title, normalise_wechat_url, read_store,
+    ArticleMatcher, ReadRow, Reads, Snapshot, normalise_path, normalise_title, normalise_wechat_url, read_store,
 )
 from pufa.stats_pages import nice_step, trend_svg
 from pufa.stats_report import build_report
@@ -102,6 +102,19 @@ def test_the_2023_ketang_shows_14_issues_and_13000_reads(report):
     ketang = next(row for row in year.columns if row.column.slug == "ketang")
     assert (len(ketang.published), ketang.issues, ketang.reads.total) == (14, "第1—14期", 13000)
     assert ketang.reads.web == 0, "the website's analytics start in 2024"
+
+
+def latest_reads(snapshots) -> dict[str, Reads]:
+    """Each article's newest figure per source, worked out here independently of the report."""
+    newest: dict[tuple[str, str], Snapshot] = {}
+    for snapshot in snapshots:
+        key = (snapshot.article, snapshot.source)
+        if key not in newest or snapshot.as_of > newest[key].as_of:
+            newest[key] = snapshot
+    reads: dict[str, Reads] = {}
+    for (article, source), snapshot in newest.items():
+        reads[article] = reads.get(article, Reads()) + Reads(**{source: snapshot.reads})
+    return reads
 
 
 def test_years_add_up_to_each_articles_newest_figures(report):

@@ -215,20 +215,8 @@ class Reads:
     def total(self) -> int:
         return self.wechat + self.web
 
-
-def latest_reads(snapshots: Iterable[Snapshot], until: date | None = None) -> dict[str, Reads]:
-    """Each article's reads: per source, the newest snapshot (on or before ``until``)."""
-    newest: dict[tuple[str, str], Snapshot] = {}
-    for snapshot in snapshots:
-        if until and snapshot.as_of > until:
-            continue
-        key = (snapshot.article, snapshot.source)
-        if key not in newest or snapshot.as_of > newest[key].as_of:
-            newest[key] = snapshot
-    reads: dict[str, dict[str, int]] = {}
-    for (article, source), snapshot in newest.items():
-        reads.setdefault(article, {})[source] = snapshot.reads
-    return {article: Reads(values.get("wechat", 0), values.get("web", 0)) for article, values in reads.items()}
+    def __add__(self, other: Reads) -> Reads:
+        return Reads(self.wechat + other.wechat, self.web + other.web)
 
 
 def load_aliases(path: Path, articles: Iterable[Article]) -> dict[str, str]:

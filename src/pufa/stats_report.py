@@ -23,10 +23,6 @@ from .stats import Reads, Snapshot, article_key
 TOP_ARTICLES = 10
 
 
-def add(a: Reads, b: Reads) -> Reads:
-    return Reads(a.wechat + b.wechat, a.web + b.web)
-
-
 def _one_source(source: str, reads: int) -> Reads:
     return Reads(wechat=reads) if source == "wechat" else Reads(web=reads)
 
@@ -78,10 +74,7 @@ class YearSummary:
 
     @property
     def reads(self) -> Reads:
-        total = Reads()
-        for column in self.columns:
-            total = add(total, column.reads)
-        return total
+        return sum((column.reads for column in self.columns), Reads())
 
 
 @dataclass
@@ -95,10 +88,12 @@ class ReadingReport:
 
     @property
     def total(self) -> Reads:
-        total = Reads()
-        for reads in self.per_article.values():
-            total = add(total, reads)
-        return total
+        return sum(self.per_article.values(), Reads())
+
+    def column_by_year(self, column: Column) -> list[tuple[int, Reads]]:
+        """The column's reads in each year, oldest first."""
+        rows = {summary.year: row.reads for summary in self.years for row in summary.columns if row.column == column}
+        return sorted(rows.items())
 
     def reads_of(self, article: Article) -> Reads | None:
         return self.per_article.get(article_key(article))
@@ -126,14 +121,14 @@ def build_report(
             month = (snapshot.as_of.year, snapshot.as_of.month)
             since = _month_after(previous.as_of) if previous else (article.meta.date.year, article.meta.date.month)
             if previous is None and since != month:
-                report.baseline = add(report.baseline, added)
+                report.baseline += added
             else:
-                by_month[month] = add(by_month.get(month, Reads()), added)
+                by_month[month] = by_month.get(month, Reads()) + added
                 since_month[month] = min(since_month.get(month, month), since)
             slot = (article.column.slug, snapshot.as_of.year)
-            by_column_year[slot] = add(by_column_year.get(slot, Reads()), added)
+            by_column_year[slot] = by_column_year.get(slot, Reads()) + added
             previous = snapshot
-        report.per_article[key] = add(report.per_article.get(key, Reads()), _one_source(source, previous.reads))
+        report.per_article[key] = report.per_article.get(key, Reads()) + _one_source(source, previous.reads)
         report.as_of[source] = max(report.as_of.get(source, previous.as_of), previous.as_of)
     report.periods = [Period(since_month[m], m, by_month[m]) for m in sorted(by_month)]
     report.years = _years(by_key.values(), list(columns), by_column_year)
