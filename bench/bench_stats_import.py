@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from pufa.site import load_site  # noqa: E402
-from pufa.stats import ArticleMatcher, article_key, load_aliases  # noqa: E402
-from pufa.stats_import import apply, import_files  # noqa: E402
+from pufa.content.corpus import load_site  # noqa: E402
+from pufa.stats.store import ArticleMatcher, article_key, load_aliases  # noqa: E402
+from pufa.stats.importer import apply, import_files  # noqa: E402
 
 ROWS = 1_000_000
 GOAL_SECONDS = 10.0

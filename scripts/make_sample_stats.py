@@ -24,8 +24,8 @@ import xlwt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from pufa.site import load_site  # noqa: E402
-from pufa.stats import article_key  # noqa: E402
+from pufa.content.corpus import load_site  # noqa: E402
+from pufa.stats.store import article_key  # noqa: E402
 
 OUT = ROOT / "samples" / "stats"
 SITE_URL = "https://pufa.example.gov.cn/"

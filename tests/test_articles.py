@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pufa.errors import ContentError
-from pufa.site import load_site
+from pufa.shared.errors import ContentError
+from pufa.content.corpus import load_site
 
 GOOD = "ketang/2023/gongzi-zhifu.md"
 

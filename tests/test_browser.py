@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from conftest import REPO
-from pufa.search import material_default_index
+from pufa.content.search import material_default_index
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = REPO / "build" / "screenshots"

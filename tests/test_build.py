@@ -11,8 +11,8 @@ import pytest
 
 from conftest import MKDOCS, REPO, SAMPLE_TODAY
 from htmltools import links, read, resources
-from pufa.clock import parse_iso_date
-from pufa.site import load_site
+from pufa.shared.clock import parse_iso_date
+from pufa.content.corpus import load_site
 
 
 def published_samples():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from pufa.cli import main
-from pufa.site import load_site
+from pufa.content.corpus import load_site
 
 
 def run(project, *args, today="2023-05-20"):

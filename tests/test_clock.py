@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pufa import clock
+from pufa.shared import clock
 
 
 @pytest.mark.parametrize("value, expected", [("2023-03-15", date(2023, 3, 15)), (" 2024-02-29 ", date(2024, 2, 29))])

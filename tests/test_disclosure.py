@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from htmltools import read
 
-from pufa.disclosure import (
+from pufa.disclosure.records import (
     BlacklistEntry,
     DisclosureRules,
     Penalty,
@@ -22,7 +22,7 @@ from pufa.disclosure import (
     load_disclosure,
     penalty_status,
 )
-from pufa.errors import ContentError
+from pufa.shared.errors import ContentError
 
 RULES = DisclosureRules()
 RECORD = dict(
@@ -249,7 +249,7 @@ def test_a_hotline_in_an_article_is_fine(project):
 
 
 def test_yearly_statistics_leave_out_withdrawn_decisions():
-    from pufa.disclosure import Disclosure
+    from pufa.disclosure.records import Disclosure
 
     kept, void = penalty(), penalty(decision_number="示人社监罚〔2023〕98号", withdrawal={"date": "2023-07-01", "reason": "撤销"})
     stats = Disclosure(RULES, (kept, void), (), date(2024, 1, 1)).yearly_stats()

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, run_build
 from htmltools import links, read
 
-from pufa.feeds import FeedError, absolutize, article_body, settings_from
+from pufa.site.feeds import FeedError, absolutize, article_body, settings_from
 
 SITE_URL = "https://pufa.example.gov.cn/"
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json").read_text("utf-8"))

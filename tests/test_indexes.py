@@ -9,9 +9,9 @@ import pytest
 
 from conftest import REPO, SAMPLE_TODAY
 from htmltools import links, read
-from pufa.clock import parse_iso_date
-from pufa.indexes import cited_law_sets, related_articles
-from pufa.site import load_site
+from pufa.shared.clock import parse_iso_date
+from pufa.content.indexes import cited_law_sets, related_articles
+from pufa.content.corpus import load_site
 
 SITE = load_site(REPO)
 VISIBLE = SITE.visible(parse_iso_date(SAMPLE_TODAY), preview=False)
@@ -38,7 +38,7 @@ def test_every_used_term_has_a_page_whose_entries_match_the_overview_count(sampl
 def test_terms_are_sorted_by_pinyin(sample_site: Path):
     html = read(sample_site, "/topics/")
     names = re.findall(r'<li>(?:<a href="[^"]+">)?([^<（]+)', html.split('class="pufa-terms"')[1])
-    from pufa.indexes import pinyin_key
+    from pufa.content.indexes import pinyin_key
     assert names == sorted(names, key=pinyin_key)
     assert names[0] == "带薪年休假"
 

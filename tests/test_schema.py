@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 
 from conftest import REPO
-from pufa.frontmatter import split_document
-from pufa.schema import SCHEMA_PATH, render_schema
-from pufa.site import load_site
+from pufa.shared.frontmatter import split_document
+from pufa.content.schema import SCHEMA_PATH, render_schema
+from pufa.content.corpus import load_site
 
 
 def test_the_committed_schema_is_up_to_date():

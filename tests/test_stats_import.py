@@ -17,9 +17,9 @@ import xlwt
 from click.testing import CliRunner
 
 from pufa.cli import main
-from pufa.site import load_site
-from pufa.stats import ArticleMatcher, Snapshot, load_aliases, read_store
-from pufa.stats_import import StatsImportError, detect_format, import_file, import_files
+from pufa.content.corpus import load_site
+from pufa.stats.store import ArticleMatcher, Snapshot, load_aliases, read_store
+from pufa.stats.importer import StatsImportError, detect_format, import_file, import_files
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "stats"
@@ -191,7 +191,7 @@ def test_source_overrides_detection(tmp_path, matcher):
 def test_rows_matching_two_articles_are_reported_not_guessed(site):
     twin = next(a for a in site.articles if a.url.strip("/") == INJURY)
     doubled = ArticleMatcher([*site.articles, dataclasses.replace(twin, slug="twin")])
-    from pufa.stats import ReadRow
+    from pufa.stats.store import ReadRow
 
     match = doubled.match(ReadRow("wechat", 3, date(2024, 1, 1), 10, title=twin.meta.title))
     assert match.article is None and "无法确定" in match.reason
@@ -317,7 +317,7 @@ def test_aliases_are_compared_normalised_and_before_the_article_page_filter(tmp_
 
 
 def test_two_articles_with_one_wechat_link_are_ambiguous(site):
-    from pufa.stats import ReadRow
+    from pufa.stats.store import ReadRow
 
     first = next(a for a in site.articles if a.url.strip("/") == INJURY)
     other = next(a for a in site.articles if a.url.strip("/") == OVERTIME)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pufa.pages import cn_date, md_text
-from pufa.readtime import count_characters, reading_minutes
-from pufa.slugs import slugify_title
+from pufa.site.pages import cn_date, md_text
+from pufa.content.readtime import count_characters, reading_minutes
+from pufa.content.slugs import slugify_title
 
 
 @pytest.mark.parametrize("text, minutes", [
@@ -59,7 +59,7 @@ def test_dates_read_the_chinese_way():
 
 
 def test_atomic_writes_leave_readable_files_and_no_temp(tmp_path):
-    from pufa.files import write_atomic
+    from pufa.shared.files import write_atomic
     target = tmp_path / "sub" / "index.json"
     write_atomic(target, "{}")
     write_atomic(target, '{"a":1}')

@@ -12,16 +12,17 @@ from pathlib import Path
 
 import click
 
-from . import clock, stats_import
-from .disclosure import load_disclosure
-from .errors import ContentError
-from .files import write_atomic
-from .penalty_import import ImportFailed, apply_import, plan_import
-from .tables import TableError
-from .scaffold import create_article
-from .schema import SCHEMA_PATH, render_schema
-from .site import Site, load_site
-from .stats import ArticleMatcher, article_key, load_aliases, read_store
+from pufa.shared import clock
+from pufa.stats import importer as stats_import
+from pufa.disclosure.records import load_disclosure
+from pufa.shared.errors import ContentError
+from pufa.shared.files import write_atomic
+from pufa.disclosure.importer import ImportFailed, apply_import, plan_import
+from pufa.shared.tables import TableError
+from pufa.content.scaffold import create_article
+from pufa.content.schema import SCHEMA_PATH, render_schema
+from pufa.content.corpus import Site, load_site
+from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
 
 STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
 

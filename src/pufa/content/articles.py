@@ -12,11 +12,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import ContentError, Problem
-from .frontmatter import SourceDocument, YamlSyntaxError, read_text, split_document
-from .models import SLUG_PATTERN, Article, FrontMatter
-from .registry import Registries, unknown_names
-from .validation import did_you_mean, validation_problems
+from pufa.shared.errors import ContentError, Problem
+from pufa.shared.frontmatter import SourceDocument, YamlSyntaxError, read_text, split_document
+from pufa.content.models import SLUG_PATTERN, Article, FrontMatter
+from pufa.content.registry import Registries, unknown_names
+from pufa.shared.validation import did_you_mean, validation_problems
 
 _SLUG = re.compile(SLUG_PATTERN)
 _LAYOUT = "文章应放在 articles/<栏目>/<年份>/<slug>.md"

@@ -25,9 +25,9 @@ from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
-from .clock import SHANGHAI
-from .models import Article, Topic
-from .site import Site
+from pufa.shared.clock import SHANGHAI
+from pufa.content.models import Article, Topic
+from pufa.content.corpus import Site
 
 DEFAULT_ITEMS = 50
 BODY_START = "<!-- pufa:body -->"

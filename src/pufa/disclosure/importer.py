@@ -18,12 +18,12 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .disclosure import DECISION_NUMBER, Penalty, earliest_credit_repair
-from .files import write_atomic
-from .frontmatter import YamlSyntaxError, load_yaml, read_text
-from .privacy import mask_personal_data
-from .tables import Row, TableError, find_columns, is_blank, is_total_row, read_rows
-from .validation import error_message
+from pufa.disclosure.records import DECISION_NUMBER, Penalty, earliest_credit_repair
+from pufa.shared.files import write_atomic
+from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
+from pufa.privacy.masking import mask_personal_data
+from pufa.shared.tables import Row, TableError, find_columns, is_blank, is_total_row, read_rows
+from pufa.shared.validation import error_message
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "party": ("行政相对人名称", "当事人名称", "被处罚单位名称", "单位名称"),

@@ -25,12 +25,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ContentError, Problem
-from .frontmatter import YamlSyntaxError, load_yaml, read_text
-from .identifiers import credit_code_problem
-from .models import IsoDate, Text
-from .privacy import mask_personal_data
-from .validation import validation_problems
+from pufa.shared.errors import ContentError, Problem
+from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
+from pufa.privacy.identifiers import credit_code_problem
+from pufa.content.models import IsoDate, Text
+from pufa.privacy.masking import mask_personal_data
+from pufa.shared.validation import validation_problems
 
 DECISION_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{2,16})〔(?P<year>\d{4})〕(?P<seq>\d{1,5})号$")
 DEFAULT_DISPLAY_YEARS = 3

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .articles import PLACEHOLDER
-from .files import create_exclusive
-from .models import Article, Column
-from .slugs import slugify_title
+from pufa.content.articles import PLACEHOLDER
+from pufa.shared.files import create_exclusive
+from pufa.content.models import Article, Column
+from pufa.content.slugs import slugify_title
 
 
 def next_issue(articles: list[Article], column: Column, year: int) -> int:

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import feeds, privacy
-from .disclosure import load_disclosure
-from .disclosure_pages import DataFile, DisclosureRenderer, disclosure_feed
-from .pages import Page, PageRenderer
-from .site import Site, load_site
-from .stats import read_store
-from .stats_pages import StatsRenderer
-from .stats_report import build_report
+from pufa.site import feeds
+from pufa.privacy import masking as privacy
+from pufa.disclosure.records import load_disclosure
+from pufa.disclosure.pages import DataFile, DisclosureRenderer, disclosure_feed
+from pufa.site.pages import Page, PageRenderer
+from pufa.content.corpus import Site, load_site
+from pufa.stats.store import read_store
+from pufa.stats.pages import StatsRenderer
+from pufa.stats.report import build_report
 
 
 @dataclass(frozen=True)

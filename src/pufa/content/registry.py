@@ -12,10 +12,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem
-from .frontmatter import YamlSyntaxError, load_yaml, read_text
-from .models import Audience, Column, Law, Topic
-from .validation import did_you_mean, validation_problems
+from pufa.shared.errors import ContentError, Problem
+from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
+from pufa.content.models import Audience, Column, Law, Topic
+from pufa.shared.validation import did_you_mean, validation_problems
 
 Record = TypeVar("Record", bound=BaseModel)
 

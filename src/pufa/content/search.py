@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .registry import Registries
+from pufa.content.registry import Registries
 
 
 def search_terms(registries: Registries, terms_file: Path) -> list[str]:

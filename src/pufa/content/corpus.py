@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .articles import Asset, find_assets, load_articles
-from .citations import Citation, LawBook, article_citations
-from .errors import ContentError, Problem
-from .models import Article, Column
-from .registry import Registries, load_registries
+from pufa.content.articles import Asset, find_assets, load_articles
+from pufa.content.citations import Citation, LawBook, article_citations
+from pufa.shared.errors import ContentError, Problem
+from pufa.content.models import Article, Column
+from pufa.content.registry import Registries, load_registries
 
 
 @dataclass(frozen=True)

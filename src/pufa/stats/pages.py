@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-from .models import Column
-from .pages import Page, environment, number
-from .stats_report import Period, ReadingReport
+from pufa.content.models import Column
+from pufa.site.pages import Page, environment, number
+from pufa.stats.report import Period, ReadingReport
 
 CHART_HEIGHT = 220  # px of the plot area
 LABELS_HEIGHT = 48  # px under it for the month and year

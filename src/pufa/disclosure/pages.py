@@ -12,9 +12,9 @@ import io
 import json
 from dataclasses import dataclass
 
-from .disclosure import Disclosure, ShownPenalty, format_yuan, to_wan
-from .feeds import Entry, Feed
-from .pages import Page, environment
+from pufa.disclosure.records import Disclosure, ShownPenalty, format_yuan, to_wan
+from pufa.site.feeds import Entry, Feed
+from pufa.site.pages import Page, environment
 
 OPEN_DATA_FIELDS = (
     "行政相对人名称",

@@ -13,8 +13,8 @@ from itertools import groupby
 
 from pypinyin import lazy_pinyin
 
-from .citations import ArticleNumber, Citation
-from .models import Article, Audience, Law, Topic
+from pufa.content.citations import ArticleNumber, Citation
+from pufa.content.models import Article, Audience, Law, Topic
 
 RELATED_COUNT = 5
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from .errors import ContentError, Problem
-from .models import Article
+from pufa.shared.errors import ContentError, Problem
+from pufa.content.models import Article
 
 SOURCES = ("wechat", "web")
 SOURCE_NAMES = {"wechat": "公众号", "web": "网站"}
@@ -226,7 +226,7 @@ def load_aliases(path: Path, articles: Iterable[Article]) -> dict[str, str]:
     error naming the line."""
     if not path.is_file():
         return {}
-    from .frontmatter import YamlSyntaxError, load_yaml, read_text
+    from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
 
     try:
         data, lines = load_yaml(read_text(path, path), path)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from pufa.shared.errors import Problem
 
 
 class _EditorLoader(yaml.SafeLoader):

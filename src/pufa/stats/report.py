@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .models import Article, Column
-from .stats import Reads, Snapshot, article_key
+from pufa.content.models import Article, Column
+from pufa.stats.store import Reads, Snapshot, article_key
 
 TOP_ARTICLES = 10
 

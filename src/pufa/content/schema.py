@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import FrontMatter
-from .registry import Registries
+from pufa.content.models import FrontMatter
+from pufa.content.registry import Registries
 
 SCHEMA_PATH = "schema/article.schema.json"
 

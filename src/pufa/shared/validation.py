@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
+from pufa.shared.errors import Problem
 
 _MESSAGES = {
     "missing": "缺少必填项",

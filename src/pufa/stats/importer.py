@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .files import write_atomic
-from .models import Article
-from .penalty_import import parse_date
-from .stats import ArticleMatcher, Match, ReadRow, Skipped, Snapshot, article_key, normalise_path, read_store, render_store
-from .tables import HEADER_SEARCH_ROWS, TableError, csv_reader, decode_csv, head_rows, find_columns, is_blank, is_total_row, normalise_header, read_rows
+from pufa.shared.files import write_atomic
+from pufa.content.models import Article
+from pufa.disclosure.importer import parse_date
+from pufa.stats.store import ArticleMatcher, Match, ReadRow, Skipped, Snapshot, article_key, normalise_path, read_store, render_store
+from pufa.shared.tables import HEADER_SEARCH_ROWS, TableError, csv_reader, decode_csv, head_rows, find_columns, is_blank, is_total_row, normalise_header, read_rows
 
 FORMATS = ("wechat", "datacube", "plausible", "matomo", "umami", "baidu")
 FORMAT_NAMES = {

@@ -16,14 +16,14 @@ from datetime import date
 
 import jinja2
 
-from .citations import Citation
-from .feeds import FORMATS, Syndication
-from .indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
-from .models import Article, Column, Status
-from .readtime import reading_minutes
-from .site import Site
-from .stats import Reads
-from .stats_report import ReadingReport
+from pufa.content.citations import Citation
+from pufa.site.feeds import FORMATS, Syndication
+from pufa.content.indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
+from pufa.content.models import Article, Column, Status
+from pufa.content.readtime import reading_minutes
+from pufa.content.corpus import Site
+from pufa.stats.store import Reads
+from pufa.stats.report import ReadingReport
 
 PER_PAGE = 20
 LATEST_ON_HOME = 6
@@ -61,7 +61,7 @@ def md_text(value: str) -> str:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pufa", "templates"),
+        loader=jinja2.PackageLoader("pufa.site", "templates"),
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,

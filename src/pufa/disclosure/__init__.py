@@ -1,0 +1,1 @@
+"""Administrative-penalty disclosure and the wage-arrears blacklist: records, lifecycle rules, pages and open data, the inspectorate import."""
