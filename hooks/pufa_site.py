@@ -13,12 +13,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from pufa.shared import clock
-from pufa.site import feeds
 from pufa.content import search
-from pufa.site.build import PrivacyError, SiteBuild, SiteConfig
+from pufa.shared import clock
 from pufa.shared.errors import ContentError
 from pufa.shared.files import write_atomic
+from pufa.site import feeds
+from pufa.site.build import PrivacyError, SiteBuild, SiteConfig
 
 MARKERS = {"<!-- pufa:latest -->": "home_latest", "<!-- pufa:feeds -->": "subscribe_list"}
 _command = "build"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pufa.shared.errors import ContentError
 from pufa.content.corpus import load_site
+from pufa.shared.errors import ContentError
 
 GOOD = "ketang/2023/gongzi-zhifu.md"
 

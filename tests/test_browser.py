@@ -7,16 +7,16 @@ Screenshots land in build/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import REPO
 from playwright.sync_api import Page, sync_playwright
 
-from conftest import REPO
 from pufa.content.search import material_default_index
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import MKDOCS, REPO, SAMPLE_TODAY
 from htmltools import links, read, resources
-from pufa.shared.clock import parse_iso_date
+
 from pufa.content.corpus import load_site
+from pufa.shared.clock import parse_iso_date
 
 
 def published_samples():

@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-from pufa.content.citations import ArticleNumber, LawBook, chinese_number, chinese_numeral, cited_in_text, parse_front_matter_law
+
+from pufa.content.citations import (
+    ArticleNumber,
+    LawBook,
+    chinese_number,
+    chinese_numeral,
+    cited_in_text,
+    parse_front_matter_law,
+)
 from pufa.content.models import Article
 from pufa.content.registry import load_registries
 
@@ -92,8 +99,8 @@ def test_an_unknown_law_fails_the_load_naming_the_file_and_field(project):
     project.article("ketang/2023/yi.md", extra="")
     path = project.root / "articles/ketang/2023/yi.md"
     path.write_text(path.read_text(encoding="utf-8").replace("劳动合同法 第三十条", "劳动合同发 第三十条"), "utf-8")
-    from pufa.shared.errors import ContentError
     from pufa.content.corpus import load_site
+    from pufa.shared.errors import ContentError
     with pytest.raises(ContentError) as caught:
         load_site(project.root)
     assert "articles/ketang/2023/yi.md:8: laws: 未登记的法律“劳动合同发”" in str(caught.value)

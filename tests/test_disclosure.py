@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 from htmltools import read
 
-from pufa.disclosure.records import (
-    BlacklistEntry,
-    DisclosureRules,
-    Penalty,
+from pufa.disclosure.lifecycle import (
     add_months,
     display_end,
     listing_status,
-    load_disclosure,
     penalty_status,
 )
+from pufa.disclosure.loading import load_disclosure
+from pufa.disclosure.records import BlacklistEntry, DisclosureRules, Penalty
 from pufa.shared.errors import ContentError
 
 RULES = DisclosureRules()
@@ -249,7 +247,7 @@ def test_a_hotline_in_an_article_is_fine(project):
 
 
 def test_yearly_statistics_leave_out_withdrawn_decisions():
-    from pufa.disclosure.records import Disclosure
+    from pufa.disclosure.lifecycle import Disclosure
 
     kept, void = penalty(), penalty(decision_number="示人社监罚〔2023〕98号", withdrawal={"date": "2023-07-01", "reason": "撤销"})
     stats = Disclosure(RULES, (kept, void), (), date(2024, 1, 1)).yearly_stats()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
-from urllib.parse import urljoin
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import jsonschema

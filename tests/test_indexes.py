@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE_TODAY
 from htmltools import links, read
-from pufa.shared.clock import parse_iso_date
-from pufa.content.indexes import cited_law_sets, related_articles
+
 from pufa.content.corpus import load_site
+from pufa.content.indexes import cited_law_sets, related_articles
+from pufa.shared.clock import parse_iso_date
 
 SITE = load_site(REPO)
 VISIBLE = SITE.visible(parse_iso_date(SAMPLE_TODAY), preview=False)

@@ -13,10 +13,15 @@ from click.testing import CliRunner
 from conftest import SAMPLE_TODAY
 
 from pufa.cli import main
-from pufa.disclosure.records import load_disclosure
+from pufa.disclosure.importer import (
+    ImportFailed,
+    apply_import,
+    parse_amount,
+    plan_import,
+)
+from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.identifiers import credit_code_check_char
-from pufa.disclosure.importer import ImportFailed, apply_import, parse_amount, parse_date, plan_import
-from pufa.shared.tables import TableError
+from pufa.shared.tables import TableError, parse_date
 
 HEADER = [
     "行政相对人名称", "统一社会信用代码", "法定代表人（负责人）", "行政处罚决定书文号", "违法行为类型", "违法事实",

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pufa.privacy.identifiers import credit_code_problem, is_id_number, passes_luhn
-from pufa.privacy.masking import find_leaks, mask_name, mask_personal_data, scan_site
+from pufa.privacy.masking import mask_name, mask_personal_data
+from pufa.privacy.scanner import find_leaks, scan_site
 
 # The example number of GB 11643 itself, and the standard's example credit code: nobody's.
 ID = "11010519491231002X"

@@ -6,11 +6,11 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import REPO
-from pufa.shared.frontmatter import split_document
-from pufa.content.schema import SCHEMA_PATH, render_schema
+
 from pufa.content.corpus import load_site
+from pufa.content.schema import SCHEMA_PATH, render_schema
+from pufa.shared.frontmatter import split_document
 
 
 def test_the_committed_schema_is_up_to_date():

@@ -10,12 +10,19 @@ from pathlib import Path
 import pytest
 
 from pufa.content.corpus import load_site
-from pufa.stats.store import (
-    ArticleMatcher, ReadRow, Reads, Snapshot, normalise_path, normalise_title, normalise_wechat_url, read_store,
-)
+from pufa.stats.importer import apply, import_file
 from pufa.stats.pages import nice_step, trend_svg
 from pufa.stats.report import build_report
-from pufa.stats.importer import apply, import_file
+from pufa.stats.store import (
+    ArticleMatcher,
+    ReadRow,
+    Reads,
+    Snapshot,
+    normalise_path,
+    normalise_title,
+    normalise_wechat_url,
+    read_store,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -172,8 +179,8 @@ def test_a_new_article_read_in_its_first_month_counts_in_that_month():
 
 
 def test_the_chart_never_draws_a_negative_bar():
-    from pufa.stats.store import Reads
     from pufa.stats.report import Period
+    from pufa.stats.store import Reads
 
     svg = trend_svg([Period((2024, 1), (2024, 1), Reads(200, -100)), Period((2024, 2), (2024, 2), Reads(0, 0))])
     heights = [float(h) for h in re.findall(r'height="(-?[\d.]+)"', svg.split(">", 1)[1])]

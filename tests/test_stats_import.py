@@ -18,8 +18,13 @@ from click.testing import CliRunner
 
 from pufa.cli import main
 from pufa.content.corpus import load_site
+from pufa.stats.importer import (
+    StatsImportError,
+    detect_format,
+    import_file,
+    import_files,
+)
 from pufa.stats.store import ArticleMatcher, Snapshot, load_aliases, read_store
-from pufa.stats.importer import StatsImportError, detect_format, import_file, import_files
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "stats"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pufa.site.pages import cn_date, md_text
 from pufa.content.readtime import count_characters, reading_minutes
 from pufa.content.slugs import slugify_title
+from pufa.site.pages import cn_date, md_text
 
 
 @pytest.mark.parametrize("text, minutes", [

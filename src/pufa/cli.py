@@ -12,16 +12,15 @@ from pathlib import Path
 
 import click
 
-from pufa.shared import clock
-from pufa.stats import importer as stats_import
-from pufa.disclosure.records import load_disclosure
-from pufa.shared.errors import ContentError
-from pufa.shared.files import write_atomic
-from pufa.disclosure.importer import ImportFailed, apply_import, plan_import
-from pufa.shared.tables import TableError
+from pufa.content.corpus import load_site
 from pufa.content.scaffold import create_article
 from pufa.content.schema import SCHEMA_PATH, render_schema
-from pufa.content.corpus import Site, load_site
+from pufa.disclosure.importer import apply_import, plan_import
+from pufa.disclosure.loading import load_disclosure
+from pufa.shared import clock
+from pufa.shared.errors import ContentError, PufaError
+from pufa.shared.files import write_atomic
+from pufa.stats import importer as stats_import
 from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
 
 STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
@@ -35,23 +34,22 @@ root_option = click.option(
 )
 
 
-def _load(root: Path) -> Site:
-    try:
-        return load_site(root)
-    except ContentError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+class _Commands(click.Group):
+    """Bad input (any PufaError) is reported in one message with a non-zero exit; every other
+    exception is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except clock.ClockError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        except PufaError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
 
 
-def _today():
-    try:
-        return clock.today()
-    except clock.ClockError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-
-
-@click.group(help="人社普法网站的发布工具。")
+@click.group(cls=_Commands, help="人社普法网站的发布工具。")
 def main() -> None:
     pass
 
@@ -59,14 +57,10 @@ def main() -> None:
 @main.command(help="检查全部文章和数据文件，报告所有问题。")
 @root_option
 def check(root: Path) -> None:
-    site = _load(root)
-    today = _today()
-    try:
-        disclosure = load_disclosure(root / "data", root, today)
-        snapshots = read_store(root / "data" / "stats" / "reads.csv")
-    except ContentError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    site = load_site(root)
+    today = clock.today()
+    disclosure = load_disclosure(root / "data", root, today)
+    snapshots = read_store(root / "data" / "stats" / "reads.csv")
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
     click.echo(f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。")
@@ -83,7 +77,7 @@ def check(root: Path) -> None:
             click.echo(f"注意：data/stats/reads.csv 中有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
                        f"其阅读数不会显示：{'、'.join(orphans)}")
     try:
-        load_aliases(root / "data" / "stats" / "aliases.yml", site.articles)
+        load_aliases(root / "data" / "stats" / "aliases.yml", site.articles, root)
     except ContentError as exc:  # only `pufa stats import` relies on it, and refuses then
         click.echo("注意：" + "；".join(str(problem) for problem in exc.problems))
 
@@ -93,7 +87,7 @@ def check(root: Path) -> None:
 @click.option("--title", required=True, help="文章标题")
 @root_option
 def new(column_name: str, title: str, root: Path) -> None:
-    site = _load(root)
+    site = load_site(root)
     column = site.registries.column_named(column_name)
     if column is None:
         names = "、".join(c.name for c in site.registries.columns)
@@ -103,7 +97,7 @@ def new(column_name: str, title: str, root: Path) -> None:
     if not title:
         click.echo("--title: 标题不能为空", err=True)
         sys.exit(2)
-    path = create_article(root / "articles", list(site.articles), column, title, _today())
+    path = create_article(root / "articles", list(site.articles), column, title, clock.today())
     click.echo(f"已新建草稿：{path.relative_to(root)}")
     click.echo("填写摘要、主题和正文，经法制审核后填写 review 并删除 draft: true 即可发布。")
 
@@ -111,7 +105,7 @@ def new(column_name: str, title: str, root: Path) -> None:
 @main.command(help=f"生成文章头信息的 JSON Schema（{SCHEMA_PATH}），供编辑器自动补全和检查。")
 @root_option
 def schema(root: Path) -> None:
-    site = _load(root)
+    site = load_site(root)
     write_atomic(root / SCHEMA_PATH, render_schema(site.registries))
     click.echo(f"已写入 {SCHEMA_PATH}")
 
@@ -126,11 +120,7 @@ def penalties() -> None:
 @click.option("--dry-run", is_flag=True, help="只显示将要新增和更新的记录，不写入任何文件")
 @root_option
 def import_penalties(source: Path, dry_run: bool, root: Path) -> None:
-    try:
-        plan = plan_import(source, root)
-    except (ImportFailed, TableError) as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    plan = plan_import(source, root)
     for change in plan.changes:
         if change.kind != "未变":
             click.echo(f"{change.kind}：{change.decision_number} → {change.path.relative_to(root)}")
@@ -141,11 +131,7 @@ def import_penalties(source: Path, dry_run: bool, root: Path) -> None:
         return
     apply_import(plan)
     click.echo(plan.summary() + "。")
-    try:
-        load_disclosure(root / "data", root, _today())
-    except ContentError as exc:  # a hand-edited record elsewhere may still need fixing
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    load_disclosure(root / "data", root, clock.today())  # a hand-edited record elsewhere may still need fixing
 
 
 @main.group(help="阅读数据（data/stats/）。")
@@ -160,17 +146,17 @@ def stats() -> None:
 @click.option("--dry-run", is_flag=True, help="只显示核对结果，不写入任何文件")
 @root_option
 def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | None, dry_run: bool, root: Path) -> None:
-    site = _load(root)
+    site = load_site(root)
     try:
-        try:
-            day = clock.parse_iso_date(as_of) if as_of else None
-        except ValueError as exc:
-            raise ValueError(f"--as-of：{exc}") from None
-        matcher = ArticleMatcher(site.articles, load_aliases(root / "data" / "stats" / "aliases.yml", site.articles))
+        day = clock.parse_iso_date(as_of) if as_of else None
+    except ValueError as exc:
+        raise PufaError(f"导入失败，没有写入任何文件：--as-of：{exc}") from None
+    try:
+        aliases = load_aliases(root / "data" / "stats" / "aliases.yml", site.articles, root)
+        matcher = ArticleMatcher(site.articles, aliases)
         results = stats_import.import_files(sources, matcher, root / "data" / "stats", format, day, clock.today())
-    except (ValueError, ContentError, clock.ClockError) as exc:
-        click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)
-        sys.exit(1)
+    except PufaError as exc:
+        raise PufaError(f"导入失败，没有写入任何文件：{exc}") from None
     for result in results:
         click.echo(result.report())
     if dry_run:
@@ -178,7 +164,6 @@ def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | Non
         return
     try:
         changed = stats_import.apply(root / "data" / "stats", results)
-    except (ValueError, ContentError) as exc:  # both files are worked out before either is written
-        click.echo(f"导入失败，没有写入任何文件：{exc}", err=True)
-        sys.exit(1)
+    except PufaError as exc:  # both files are worked out before either is written
+        raise PufaError(f"导入失败，没有写入任何文件：{exc}") from None
     click.echo("已更新 data/stats/reads.csv。" if changed else "数据没有变化，data/stats/reads.csv 未改动。")

@@ -12,10 +12,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pufa.shared.errors import ContentError, Problem
-from pufa.shared.frontmatter import SourceDocument, YamlSyntaxError, read_text, split_document
 from pufa.content.models import SLUG_PATTERN, Article, FrontMatter
 from pufa.content.registry import Registries, unknown_names
+from pufa.shared.errors import ContentError, Problem
+from pufa.shared.frontmatter import (
+    SourceDocument,
+    YamlSyntaxError,
+    read_text,
+    split_document,
+)
 from pufa.shared.validation import did_you_mean, validation_problems
 
 _SLUG = re.compile(SLUG_PATTERN)

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-from pufa.shared.errors import Problem
 from pufa.content.models import Article, Law
+from pufa.shared.errors import Problem
 from pufa.shared.validation import did_you_mean
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

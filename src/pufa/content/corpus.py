@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pufa.content.articles import Asset, find_assets, load_articles
 from pufa.content.citations import Citation, LawBook, article_citations
-from pufa.shared.errors import ContentError, Problem
 from pufa.content.models import Article, Column
 from pufa.content.registry import Registries, load_registries
+from pufa.shared.errors import ContentError, Problem
 
 
 @dataclass(frozen=True)

@@ -13,29 +13,17 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from pufa.shared.clock import parse_iso_date
+from pufa.shared.records import IsoDate, Record, Text
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-def _to_date(value: object) -> object:
-    if isinstance(value, str):
-        return parse_iso_date(value.strip())
-    return value
-
-
-IsoDate = Annotated[Date, BeforeValidator(_to_date)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Column(_Record):
+class Column(Record):
     """A column (栏目) such as 人社小课堂; its slug is its folder and URL."""
 
     name: Text
@@ -45,19 +33,19 @@ class Column(_Record):
     sections: tuple[Text, ...] = Field(default=(), description="pufa new 写入的惯用小标题")
 
 
-class Topic(_Record):
+class Topic(Record):
     name: Text
     slug: Slug
     description: Text
 
 
-class Audience(_Record):
+class Audience(Record):
     name: Text
     slug: Slug
     description: Text
 
 
-class Law(_Record):
+class Law(Record):
     """A law, regulation or document in the registry (data/laws.yml)."""
 
     short: Text = Field(description="简称，文章中引用时使用，如“劳动合同法”")
@@ -72,14 +60,14 @@ class Law(_Record):
     aliases: tuple[Text, ...] = Field(default=(), description="正文中可能出现的其他名称")
 
 
-class Review(_Record):
+class Review(Record):
     """法制审核: who signed the article off, and when."""
 
     reviewer: Text = Field(description="法制审核人员")
     date: IsoDate = Field(description="审核日期，YYYY-MM-DD")
 
 
-class FrontMatter(_Record):
+class FrontMatter(Record):
     """The YAML header every article starts with (keys in English, values in Chinese)."""
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] = Field(

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from pufa.shared.errors import ContentError, Problem
-from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
 from pufa.content.models import Audience, Column, Law, Topic
-from pufa.shared.validation import did_you_mean, validation_problems
-
-Record = TypeVar("Record", bound=BaseModel)
+from pufa.shared.errors import ContentError, Problem
+from pufa.shared.records import R, load_list
+from pufa.shared.validation import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -31,34 +26,17 @@ class Registries:
         return next((c for c in self.columns if c.name == name), None)
 
 
-def _load_list(path: Path, root: Path, model: type[Record], problems: list[Problem]) -> list[Record]:
-    shown = path.relative_to(root)
-    if not path.is_file():
-        problems.append(Problem(shown, "文件不存在"))
-        return []
-    try:
-        data, lines = load_yaml(read_text(path, shown), shown)
-    except YamlSyntaxError as exc:
-        problems.append(exc.problem)
-        return []
-    if not isinstance(data, list):
-        problems.append(Problem(shown, "应为列表，每项一条记录", 1))
-        return []
-    records: list[Record] = []
+def _load_list(path: Path, root: Path, model: type[R], problems: list[Problem]) -> list[R]:
+    """The file's records; a name, slug or short name given twice is a problem at its line."""
+    found = load_list(path, root, model, problems)
     seen: dict[str, dict[str, int]] = {key: {} for key in ("name", "slug", "short") if key in model.model_fields}
-    for index, item in enumerate(data):
-        try:
-            record = model.model_validate(item)
-        except ValidationError as exc:
-            problems += validation_problems(exc, model, shown, {}, default_line=lines.get(index))
-            continue
+    for item in found:
         for key, earlier in seen.items():
-            value = getattr(record, key)
+            value = getattr(item.record, key)
             if value in earlier:
-                problems.append(Problem(shown, f"“{value}”重复（第 {earlier[value]} 行已有）", lines.get(index), key))
-            earlier.setdefault(value, lines.get(index, 0))
-        records.append(record)
-    return records
+                problems.append(Problem(item.path, f"“{value}”重复（第 {earlier[value]} 行已有）", item.line, key))
+            earlier.setdefault(value, item.line or 0)
+    return [item.record for item in found]
 
 
 def load_registries(data_dir: Path, root: Path) -> Registries:

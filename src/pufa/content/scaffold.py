@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from pufa.content.articles import PLACEHOLDER
-from pufa.shared.files import create_exclusive
 from pufa.content.models import Article, Column
 from pufa.content.slugs import slugify_title
+from pufa.shared.files import create_exclusive
 
 
 def next_issue(articles: list[Article], column: Column, year: int) -> int:

@@ -11,18 +11,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from pufa.disclosure.records import DECISION_NUMBER, Penalty, earliest_credit_repair
-from pufa.shared.files import write_atomic
-from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
+from pufa.disclosure.lifecycle import earliest_credit_repair
+from pufa.disclosure.records import Penalty, decision_slug
 from pufa.privacy.masking import mask_personal_data
-from pufa.shared.tables import Row, TableError, find_columns, is_blank, is_total_row, read_rows
+from pufa.shared.errors import Problem, PufaError
+from pufa.shared.files import write_atomic
+from pufa.shared.records import read_folder
+from pufa.shared.tables import (
+    Row,
+    TableError,
+    find_columns,
+    is_blank,
+    is_total_row,
+    parse_date,
+    read_rows,
+)
 from pufa.shared.validation import error_message
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,13 +54,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("party", "credit_code", "legal_representative", "decision_number", "violation_type", "facts",
             "basis", "category", "content", "fine", "decision_date", "authority", "authority_code")
 SITE_ONLY = ("arrears_paid", "credit_repair_date", "withdrawal")
-_DATE_FORMATS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class ImportProblem:
         return f"{where}{f'，“{self.column}”列' if self.column else ''}：{self.message}"
 
 
-class ImportFailed(Exception):
+class ImportFailed(PufaError):
     def __init__(self, problems: list[ImportProblem]):
         self.problems = problems
         lines = [f"导入失败，发现 {len(problems)} 处问题，没有写入任何文件："]
@@ -96,25 +98,6 @@ class ImportPlan:
             f"读取 {self.rows_read} 行：新增 {self.count('新增')} 条，更新 {self.count('更新')} 条，"
             f"未变 {self.count('未变')} 条，跳过 {len(self.skipped)} 行"
         )
-
-
-def parse_date(value: object) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    for pattern in _DATE_FORMATS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise ValueError(f"“{text}”不是有效日期（{year}年{month}月{day}日不存在）") from None
-    raise ValueError(f"“{text}”无法识别为日期，应为 2023-05-06、2023年5月6日、2023/5/6 或 20230506")
 
 
 def parse_amount(value: object, header: str) -> Decimal:
@@ -186,24 +169,25 @@ def read_penalty_rows(path: Path) -> tuple[list[Row], dict[str, str], list[str]]
 
 
 def _existing(penalties_dir: Path, root: Path) -> dict[str, tuple[Path, dict]]:
-    found: dict[str, tuple[Path, dict]] = {}
-    for path in sorted(penalties_dir.glob("*.yml")):
-        try:
-            data, _ = load_yaml(read_text(path, path.relative_to(root)), path.relative_to(root))
-        except YamlSyntaxError as exc:
-            raise ImportFailed([ImportProblem(str(path.relative_to(root)), None, None, f"现有记录无法读取：{exc}")]) from None
-        if isinstance(data, dict) and "decision_number" in data:
-            found[str(data["decision_number"])] = (path, data)
-    return found
+    """Records already on file, as written (not validated: an import may be what fixes one)."""
+    problems: list[Problem] = []
+    documents = read_folder(penalties_dir, root, problems)
+    if problems:
+        raise ImportFailed([ImportProblem(str(p.path), p.line, None, f"现有记录无法读取：{p.message}") for p in problems])
+    return {
+        str(doc.data["decision_number"]): (root / doc.path, doc.data)
+        for doc in documents
+        if isinstance(doc.data, dict) and "decision_number" in doc.data
+    }
 
 
 def _taken_names(existing: dict[str, tuple[Path, dict]]) -> dict[str, str]:
     taken: dict[str, str] = {}
     for number, (path, _) in existing.items():
         taken[path.name] = number
-        match = DECISION_NUMBER.match(number)
-        if match:
-            taken[f"{match['year']}-{int(match['seq']):03d}"] = number
+        slug = decision_slug(number)
+        if slug:
+            taken[slug] = number
     return taken
 
 

@@ -11,8 +11,9 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
-from pufa.disclosure.records import Disclosure, ShownPenalty, format_yuan, to_wan
+from pufa.disclosure.lifecycle import Disclosure, ShownPenalty
 from pufa.site.feeds import Entry, Feed
 from pufa.site.pages import Page, environment
 
@@ -32,6 +33,17 @@ OPEN_DATA_FIELDS = (
     "处罚机关",
     "处罚机关统一社会信用代码",
 )
+
+
+def format_yuan(amount: Decimal) -> str:
+    """14365574.31 → 14,365,574.31; 109000 → 109,000."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def to_wan(amount: Decimal) -> str:
+    """The national standard states amounts in 万元: 109000 → 10.9."""
+    text = f"{amount / Decimal(10000):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)

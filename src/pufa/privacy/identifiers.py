@@ -1,4 +1,5 @@
-"""Check characters of the numbers this site meets, so a check can tell a real one from noise.
+"""The numbers this site meets: finding them in text, telling their kind by shape, and
+their check characters, so a check can tell a real one from noise.
 
 - 统一社会信用代码 (GB 32100-2015): 18 characters, the last a mod-31 check character.
 - 居民身份证号码 (GB 11643-1999): 17 digits of region, birth date and sequence, then a
@@ -8,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
@@ -63,3 +65,30 @@ def passes_luhn(digits: str) -> bool:
                 value -= 9
         total += value
     return total % 10 == 0
+
+
+# Full-width digits, X and separators as people type them in Chinese text.
+WIDE_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- ")
+_SEPARATOR = "[ \\-\u00a0\u2010-\u2015.·]"
+# A run of digits that may be split by single separators (138 1234 5678, 110105-19491231-002X),
+# optionally ending in X, and not part of a longer word of digits or Latin letters.
+NUMBER_RUN = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\+?86{_SEPARATOR}?)?\d(?:{_SEPARATOR}?\d){{10,18}}(?:{_SEPARATOR}?[Xx])?(?![0-9A-Za-z])", re.ASCII
+)
+
+
+def digits_of(run: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", run).upper()
+
+
+def number_kind(digits: str) -> str | None:
+    """What a run of digits looks like, by shape alone (the masker's question)."""
+    if digits.startswith("86") and len(digits) == 13 and digits[2] == "1":
+        digits = digits[2:]
+    if len(digits) in (15, 18) and digits[:-1].isdigit():
+        return "id"
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return "mobile"
+    if 16 <= len(digits) <= 19 and digits.isdigit():
+        return "card"
+    return None

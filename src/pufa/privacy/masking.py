@@ -1,25 +1,26 @@
-"""Personal data that must never reach the site, masked in text and hunted in the built site.
+"""Masking personal data in free text written by inspectors (违法事实, 处罚内容, 列入事由).
 
-Two layers, on purpose:
-- ``mask_personal_data`` rewrites free text written by inspectors (违法事实): names of natural
-  persons other than those the rules say to publish become 张某某, and ID numbers, phone
-  numbers, bank accounts and home addresses are replaced. It masks anything that looks
-  like one, check digit or not: a mistyped ID number is still somebody's.
-- ``scan_site`` reads every page, feed and data file MkDocs wrote and fails the build on
-  what is certainly a leak: an ID number with a valid check digit, a mainland mobile number,
-  a card number passing Luhn. It must not cry wolf, so it checks, and accepts the credit
-  codes of the organisations the site is required to name.
+Names of natural persons other than those the rules say to publish become 张某某, and ID
+numbers, phone numbers, bank accounts and home addresses are replaced. It masks anything
+that looks like one, check digit or not: a mistyped ID number is still somebody's. (The
+build's detector, which must not cry wolf, is scanner.py.)
+
+Masking segments with a jieba tokenizer of its own: the build adds the site's terms to
+jieba's shared dictionary for Chinese search, and a name cut differently there would be
+masked differently by `pufa penalties import`, a first build and a `mkdocs serve` rebuild.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from pufa.privacy.identifiers import credit_code_problem, is_id_number, passes_luhn
+import jieba
+import jieba.posseg
+
+from pufa.privacy.identifiers import NUMBER_RUN, WIDE_DIGITS, digits_of, number_kind
 
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里"
@@ -36,15 +37,8 @@ PERSON_CONTEXT = (
     "工人|职工|劳动者|员工|农民工|务工人员|投诉人|举报人|项目经理|负责人|包工头|班组长|"
     "实际施工人|出纳|会计|法定代表人|股东|经理|主管|厂长|老板"
 )
+_RUN_LABELS = {"id": "（身份证号已隐去）", "mobile": "（电话已隐去）", "card": "（账号已隐去）"}
 _ROLES = PERSON_CONTEXT.split("|") + ["申请人", "被申请人", "当事人"]
-# Full-width digits, X and separators as people type them in Chinese text.
-_WIDE = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- ")
-_SEPARATOR = "[ \\-\u00a0\u2010-\u2015.·]"
-# A run of digits that may be split by single separators (138 1234 5678, 110105-19491231-002X),
-# optionally ending in X, and not part of a longer word of digits or Latin letters.
-_NUMBER_RUN = re.compile(
-    rf"(?<![0-9A-Za-z])(?:\+?86{_SEPARATOR}?)?\d(?:{_SEPARATOR}?\d){{10,18}}(?:{_SEPARATOR}?[Xx])?(?![0-9A-Za-z])", re.ASCII
-)
 _ID_LABELLED = re.compile(r"((?:公民)?(?:身份证号码?|身份证|证件号码?)[：:为是]?\s*)[\dXx][\dXx \-]{13,20}[\dXx]", re.ASCII)
 _CARD_LABELLED = re.compile(r"((?:银行)?(?:卡号|账号|银行账户|工资卡号?)[：:为是]?\s*)\d[\d \-]{10,}\d", re.ASCII)
 _PHONE_LABELLED = re.compile(r"((?:联系)?(?:电话|手机|手机号码?|联系方式|联系人)[：:为是]?\s*)\+?\d[\d\- ]{6,}\d", re.ASCII)
@@ -100,11 +94,16 @@ _NAME_ENDS = set("等于在的称向已共和与及为被将是也均都")
 _COMPANY_WORDS = ("公司", "集团", "建筑", "劳务", "工程", "有限", "科技", "商贸", "物业", "餐饮", "酒店", "服务", "项目")
 
 
+@functools.cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    """Masking's own part-of-speech tokenizer over jieba's stock dictionary, untouched by
+    any ``jieba.add_word`` elsewhere in the process. It loads on first use (about 0.6 s)."""
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
 def _is_common_word(word: str) -> bool:
     """A word in jieba's dictionary that is not a person's name (尚未, 申请, 解除, 应当)."""
-    import jieba.posseg
-
-    flag = jieba.posseg.dt.word_tag_tab.get(word)
+    flag = _tagger().word_tag_tab.get(word)
     return flag is not None and not flag.startswith("nr")
 
 
@@ -115,10 +114,8 @@ def _is_han(char: str) -> bool:
 def person_names(text: str) -> list[str]:
     """Names of natural persons in ``text``: what jieba tags as a person name, a name after a
     word like 工人 or 劳动者, and the other names in a list (张三、李四等) with such a name."""
-    import jieba.posseg  # loads its model on first use; only texts that need it pay for it
-
     names: list[str] = []
-    words = list(jieba.posseg.cut(text))
+    words = list(_tagger().cut(text))
     for index, word in enumerate(words):
         candidate = word.word
         if word.flag == "nrt" and index > 0 and words[index - 1].word in COMPOUND_SURNAMES:
@@ -159,100 +156,15 @@ def mask_personal_data(text: str, keep_names: Iterable[str] = ()) -> Masked:
         count += n
         return value
 
-    text = text.translate(_WIDE)
+    text = text.translate(WIDE_DIGITS)
     text = sub(_ADDRESS, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_PHONE_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_ID_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_CARD_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
-    text = sub(_NUMBER_RUN, lambda m: _RUN_LABELS[_number_kind(_digits(m.group(0)))] if _number_kind(_digits(m.group(0))) else m.group(0), text)
+    text = sub(NUMBER_RUN, lambda m: _RUN_LABELS[number_kind(digits_of(m.group(0)))] if number_kind(digits_of(m.group(0))) else m.group(0), text)
     keep = {name for name in keep_names if name}
     for name in person_names(text):
         if name in keep:
             continue
         text = sub(re.compile(re.escape(name)), mask_name(name), text)
     return Masked(text, count)
-
-
-# --- the build-time scanner --------------------------------------------------------------
-
-SCANNED_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".md"}
-_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|span|code|mark|small|sub|sup|u|s|del|ins)\b[^>]*>", re.I)
-_BLOCK_TAG = re.compile(r"<[^>]+>")
-_RUN_LABELS = {"id": "（身份证号已隐去）", "mobile": "（电话已隐去）", "card": "（账号已隐去）"}
-
-
-def _digits(run: str) -> str:
-    return re.sub(r"[^0-9Xx]", "", run).upper()
-
-
-def _number_kind(digits: str) -> str | None:
-    """What a run of digits looks like, by shape alone (the masker's question)."""
-    if digits.startswith("86") and len(digits) == 13 and digits[2] == "1":
-        digits = digits[2:]
-    if len(digits) in (15, 18) and digits[:-1].isdigit():
-        return "id"
-    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
-        return "mobile"
-    if 16 <= len(digits) <= 19 and digits.isdigit():
-        return "card"
-    return None
-
-
-def readable_text(text: str) -> str:
-    """Text as a reader sees it: entities decoded, inline tags gone (138<b>1234</b>5678 is a
-    number), block tags a line break (numbers in two table cells are not one number)."""
-    text = _INLINE_TAG.sub("", text)
-    text = _BLOCK_TAG.sub("\n", text)
-    return html.unescape(text).translate(_WIDE)
-
-
-@dataclass(frozen=True)
-class Leak:
-    page: str
-    kind: str
-    masked: str
-
-    def __str__(self) -> str:
-        return f"{self.page}: {self.kind} {self.masked}"
-
-
-def _hide(value: str, head: int, tail: int) -> str:
-    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
-
-
-def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> list[Leak]:
-    """Personal numbers in ``text`` that are certainly real: an ID number with a valid birth
-    date and check digit, a mainland mobile number, a card number passing Luhn that is not a
-    valid 统一社会信用代码. ``allowed`` lists numbers the site must publish."""
-    leaks = []
-    for match in _NUMBER_RUN.finditer(readable_text(text)):
-        digits = _digits(match.group(0))
-        kind = _number_kind(digits)
-        if digits in allowed or kind is None:
-            continue
-        if kind == "id" and is_id_number(digits):
-            leaks.append(Leak(page, "身份证号", _hide(digits, 6, 4)))
-        elif kind == "mobile":
-            mobile = digits[-11:]
-            if mobile not in allowed:
-                leaks.append(Leak(page, "手机号", _hide(mobile, 3, 4)))
-        elif kind == "card" and passes_luhn(digits) and credit_code_problem(digits[:18]) is not None:
-            leaks.append(Leak(page, "银行卡号", _hide(digits, 4, 4)))
-    return leaks
-
-
-def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = ("assets",)) -> list[Leak]:
-    """Every leak in the pages, feeds and data files of a built site.
-
-    ``skip`` names top-level folders of the theme's own files (scripts, styles), which hold
-    long numbers that are nobody's."""
-    allowed_set = frozenset(code.upper() for code in allowed)
-    skipped = set(skip)
-    leaks: list[Leak] = []
-    for path in sorted(site_dir.rglob("*")):
-        relative = path.relative_to(site_dir)
-        if path.suffix not in SCANNED_SUFFIXES or relative.parts[0] in skipped or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        leaks += find_leaks(text, relative.as_posix(), allowed_set)
-    return leaks

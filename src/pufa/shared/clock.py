@@ -12,11 +12,13 @@ import os
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from pufa.shared.errors import PufaError
+
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class ClockError(ValueError):
+class ClockError(PufaError):
     """PUFA_TODAY is set to something that is not a date."""
 
 

@@ -1,13 +1,21 @@
-"""Problems found in content, reported the way an editor can act on them.
+"""The project's errors for bad input, under one base, and the Problem an editor acts on.
 
-Every problem names the file, the line (when known) and the field, and says what was
-expected. Loaders collect all problems before failing, so one run shows everything to fix.
+Every error raised because a file, a setting or an import is wrong derives from PufaError;
+the CLI and the MkDocs hook catch that base only. Anything else that escapes is a bug and
+keeps its traceback instead of being reported to an editor as their mistake.
+
+A Problem names the file, the line (when known) and the field, and says what was expected.
+Loaders collect all problems before failing, so one run shows everything to fix.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+
+class PufaError(Exception):
+    """Bad input (content, data, a setting, an import file): the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +31,7 @@ class Problem:
         return f"{where}: {what}"
 
 
-class ContentError(Exception):
+class ContentError(PufaError):
     """One or more problems that stop the content from being published."""
 
     def __init__(self, problems: list[Problem]):

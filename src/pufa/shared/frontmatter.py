@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pufa.shared.errors import Problem
+from pufa.shared.errors import Problem, PufaError
 
 
 class _EditorLoader(yaml.SafeLoader):
@@ -40,7 +40,7 @@ class SourceDocument:
         return self.key_lines.get(key) if key else None
 
 
-class YamlSyntaxError(ValueError):
+class YamlSyntaxError(PufaError):
     """The YAML cannot be read at all; carries the Problem to report."""
 
     def __init__(self, problem: Problem):

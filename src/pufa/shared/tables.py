@@ -15,12 +15,15 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+
+from pufa.shared.errors import PufaError
 
 HEADER_SEARCH_ROWS = 10
 
 
-class TableError(ValueError):
+class TableError(PufaError):
     """The file cannot be read as a table; the message names the file and says why."""
 
 
@@ -169,3 +172,33 @@ def is_total_row(values: Iterable[object]) -> bool:
 
 
 _TOTAL_ROW = re.compile(r"^(?:合计|总计|小计|总数|total)(?:$|[:：（(])", re.IGNORECASE)
+
+
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+)
+
+
+def parse_date(value: object) -> date:
+    """A date cell as exports write it: a real date, 2023-05-06, 2023年5月6日, 2023/5/6,
+    20230506 or 2023.5.6; ValueError says which forms are understood."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    for pattern in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise ValueError(f"“{text}”不是有效日期（{year}年{month}月{day}日不存在）") from None
+    raise ValueError(f"“{text}”无法识别为日期，应为 2023-05-06、2023年5月6日、2023/5/6 或 20230506")

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pufa.site import feeds
-from pufa.privacy import masking as privacy
-from pufa.disclosure.records import load_disclosure
-from pufa.disclosure.pages import DataFile, DisclosureRenderer, disclosure_feed
-from pufa.site.pages import Page, PageRenderer
 from pufa.content.corpus import Site, load_site
-from pufa.stats.store import read_store
+from pufa.disclosure.loading import load_disclosure
+from pufa.disclosure.pages import DataFile, DisclosureRenderer, disclosure_feed
+from pufa.privacy import scanner
+from pufa.shared.errors import PufaError
+from pufa.site import feeds
+from pufa.site.pages import Page, PageRenderer
 from pufa.stats.pages import StatsRenderer
 from pufa.stats.report import build_report
+from pufa.stats.store import read_store
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class SiteConfig:
     feed_items: object = feeds.DEFAULT_ITEMS
 
 
-class PrivacyError(ValueError):
+class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
 
 
@@ -67,7 +68,7 @@ class SiteBuild:
 
     def check_privacy(self, site_dir: Path) -> None:
         """Fail if any page, feed or data file of the built site holds an ID, mobile or card number."""
-        leaks = privacy.scan_site(site_dir, allowed=self.disclosure.public_codes())
+        leaks = scanner.scan_site(site_dir, allowed=self.disclosure.public_codes())
         if leaks:
             for page in {leak.page for leak in leaks}:  # never leave them where a deploy could pick them up
                 (site_dir / page).unlink(missing_ok=True)

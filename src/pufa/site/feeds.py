@@ -25,9 +25,10 @@ from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
-from pufa.shared.clock import SHANGHAI
-from pufa.content.models import Article, Topic
 from pufa.content.corpus import Site
+from pufa.content.models import Article, Topic
+from pufa.shared.clock import SHANGHAI
+from pufa.shared.errors import PufaError
 
 DEFAULT_ITEMS = 50
 BODY_START = "<!-- pufa:body -->"
@@ -108,7 +109,7 @@ class Feed:
         return self.path + format.filename
 
 
-class FeedError(ValueError):
+class FeedError(PufaError):
     """Feeds cannot be built as configured; the message says what to fix."""
 
 

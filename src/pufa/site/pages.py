@@ -17,13 +17,19 @@ from datetime import date
 import jinja2
 
 from pufa.content.citations import Citation
-from pufa.site.feeds import FORMATS, Syndication
-from pufa.content.indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
+from pufa.content.corpus import Site
+from pufa.content.indexes import (
+    build_archive,
+    build_law_index,
+    build_term_index,
+    cited_law_sets,
+    related_articles,
+)
 from pufa.content.models import Article, Column, Status
 from pufa.content.readtime import reading_minutes
-from pufa.content.corpus import Site
-from pufa.stats.store import Reads
+from pufa.site.feeds import FORMATS, Syndication
 from pufa.stats.report import ReadingReport
+from pufa.stats.store import Reads
 
 PER_PAGE = 20
 LATEST_ON_HOME = 6

@@ -20,11 +20,33 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from pufa.shared.files import write_atomic
 from pufa.content.models import Article
-from pufa.disclosure.importer import parse_date
-from pufa.stats.store import ArticleMatcher, Match, ReadRow, Skipped, Snapshot, article_key, normalise_path, read_store, render_store
-from pufa.shared.tables import HEADER_SEARCH_ROWS, TableError, csv_reader, decode_csv, head_rows, find_columns, is_blank, is_total_row, normalise_header, read_rows
+from pufa.shared.errors import PufaError
+from pufa.shared.files import write_atomic
+from pufa.shared.tables import (
+    HEADER_SEARCH_ROWS,
+    TableError,
+    csv_reader,
+    decode_csv,
+    find_columns,
+    head_rows,
+    is_blank,
+    is_total_row,
+    normalise_header,
+    parse_date,
+    read_rows,
+)
+from pufa.stats.store import (
+    ArticleMatcher,
+    Match,
+    ReadRow,
+    Skipped,
+    Snapshot,
+    article_key,
+    normalise_path,
+    read_store,
+    render_store,
+)
 
 FORMATS = ("wechat", "datacube", "plausible", "matomo", "umami", "baidu")
 FORMAT_NAMES = {
@@ -51,7 +73,7 @@ _DATE_IN_NAME = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
 _ARTICLE_PATH = re.compile(r"^[a-z0-9-]+/\d{4}/[a-z0-9-]+$")
 
 
-class StatsImportError(ValueError):
+class StatsImportError(PufaError):
     """The file cannot be imported; the message names it and says why. Nothing was written."""
 
 

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from pufa.shared.errors import ContentError, Problem
 from pufa.content.models import Article
+from pufa.shared.errors import ContentError, Problem
+from pufa.shared.records import read_document
 
 SOURCES = ("wechat", "web")
 SOURCE_NAMES = {"wechat": "公众号", "web": "网站"}
@@ -219,31 +220,27 @@ class Reads:
         return Reads(self.wechat + other.wechat, self.web + other.web)
 
 
-def load_aliases(path: Path, articles: Iterable[Article]) -> dict[str, str]:
+def load_aliases(path: Path, articles: Iterable[Article], root: Path | None = None) -> dict[str, str]:
     """data/stats/aliases.yml: an export's title or URL → the article's path (ketang/2023/slug).
 
     A mapping to an article that does not exist would silently match nothing, so it is an
     error naming the line."""
-    if not path.is_file():
-        return {}
-    from pufa.shared.frontmatter import YamlSyntaxError, load_yaml, read_text
-
-    try:
-        data, lines = load_yaml(read_text(path, path), path)
-    except YamlSyntaxError as exc:
-        raise ContentError([exc.problem]) from None
-    example = "如 旧标题: ketang/2023/jiabanfei-zenme-suan"
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ContentError([Problem(path, f"应为“导出中的标题或链接: 文章路径”形式的映射，{example}")])
-    known = {article_key(a) for a in articles}
-    problems = []
-    for name, target in data.items():
-        if not isinstance(name, str) or not isinstance(target, str):
-            problems.append(Problem(path, f"“{name}: {target}”应为“导出中的标题或链接: 文章路径”，{example}", lines.get(name)))
-        elif target.strip("/") not in known:
-            problems.append(Problem(path, f"“{name}”指向的文章 {target} 不存在；文章路径是网址中栏目/年份/文件名一段，{example}", lines.get(name)))
+    problems: list[Problem] = []
+    doc = read_document(path, root, problems) if path.is_file() else None
     if problems:
         raise ContentError(problems)
-    return data
+    if doc is None or doc.data is None:
+        return {}
+    example = "如 旧标题: ketang/2023/jiabanfei-zenme-suan"
+    if not isinstance(doc.data, dict):
+        raise ContentError([Problem(doc.path, f"应为“导出中的标题或链接: 文章路径”形式的映射，{example}")])
+    known = {article_key(a) for a in articles}
+    for name, target in doc.data.items():
+        line = doc.lines.get(str(name))
+        if not isinstance(name, str) or not isinstance(target, str):
+            problems.append(Problem(doc.path, f"“{name}: {target}”应为“导出中的标题或链接: 文章路径”，{example}", line))
+        elif target.strip("/") not in known:
+            problems.append(Problem(doc.path, f"“{name}”指向的文章 {target} 不存在；文章路径是网址中栏目/年份/文件名一段，{example}", line))
+    if problems:
+        raise ContentError(problems)
+    return doc.data
