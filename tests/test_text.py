@@ -6,7 +6,8 @@ import pytest
 
 from pufa.content.readtime import count_characters, reading_minutes
 from pufa.content.slugs import slugify_title
-from pufa.site.pages import cn_date, md_text
+from pufa.shared.formats import cn_date
+from pufa.site.render import md_text
 
 
 @pytest.mark.parametrize("text, minutes", [

@@ -13,6 +13,11 @@ import json
 from pathlib import Path
 
 from pufa.content.registry import Registries
+from pufa.shared.errors import PufaError
+
+
+class SearchError(PufaError):
+    """Chinese search cannot work as installed."""
 
 
 def search_terms(registries: Registries, terms_file: Path) -> list[str]:
@@ -26,6 +31,23 @@ def search_terms(registries: Registries, terms_file: Path) -> list[str]:
     words += [t.name for t in registries.topics] + [a.name for a in registries.audiences]
     words += [law.short for law in registries.laws if "（" not in law.short]
     return list(dict.fromkeys(words))
+
+
+def require_segmenter() -> None:
+    """Material's search silently skips Chinese segmentation without jieba: fail instead."""
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        raise SearchError("缺少 jieba：中文搜索无法分词。请运行 make serve 或 pip install -e . 安装依赖。") from None
+
+
+def register_words(words: list[str]) -> None:
+    """Add ``words`` to jieba's shared dictionary, the one Material's search segments with.
+    (Name masking keeps a tokenizer of its own, so this does not change what it masks.)"""
+    import jieba
+
+    for word in words:
+        jieba.add_word(word)
 
 
 def compact_index(text: str) -> str:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
-from decimal import Decimal
 
 from pufa.disclosure.lifecycle import Disclosure, ShownPenalty
+from pufa.shared.formats import to_wan
+from pufa.shared.output import DataFile, Page, Render
 from pufa.site.feeds import Entry, Feed
-from pufa.site.pages import Page, environment
 
 OPEN_DATA_FIELDS = (
     "行政相对人名称",
@@ -33,25 +32,6 @@ OPEN_DATA_FIELDS = (
     "处罚机关",
     "处罚机关统一社会信用代码",
 )
-
-
-def format_yuan(amount: Decimal) -> str:
-    """14365574.31 → 14,365,574.31; 109000 → 109,000."""
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-
-
-def to_wan(amount: Decimal) -> str:
-    """The national standard states amounts in 万元: 109000 → 10.9."""
-    text = f"{amount / Decimal(10000):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """A file of the built site that is not a page (open data)."""
-
-    src_uri: str
-    content: str
 
 
 def open_data_record(item: ShownPenalty) -> dict[str, str]:
@@ -104,15 +84,16 @@ def disclosure_feed(disclosure: Disclosure, site_name: str) -> Feed:
     )
 
 
-class DisclosureRenderer:
-    def __init__(self, disclosure: Disclosure):
+class DisclosurePages:
+    """/disclosure/ and its pages and open data, rendered by the site's renderer."""
+
+    def __init__(self, disclosure: Disclosure, render: Render):
         self.disclosure = disclosure
-        self._env = environment()
-        self._env.filters["yuan"] = format_yuan
+        self._render_page = render
         self._notice = disclosure.rules.notice
 
     def _render(self, template: str, **context) -> str:
-        return self._env.get_template(template).render(notice=self._notice, **context)
+        return self._render_page(template, notice=self._notice, **context)
 
     def pages(self) -> list[Page]:
         shown = self.disclosure.current

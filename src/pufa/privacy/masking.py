@@ -16,11 +16,12 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import jieba
-import jieba.posseg
+from typing import TYPE_CHECKING
 
 from pufa.privacy.identifiers import NUMBER_RUN, WIDE_DIGITS, digits_of, number_kind
+
+if TYPE_CHECKING:
+    import jieba.posseg
 
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里"
@@ -97,7 +98,14 @@ _COMPANY_WORDS = ("公司", "集团", "建筑", "劳务", "工程", "有限", "�
 @functools.cache
 def _tagger() -> jieba.posseg.POSTokenizer:
     """Masking's own part-of-speech tokenizer over jieba's stock dictionary, untouched by
-    any ``jieba.add_word`` elsewhere in the process. It loads on first use (about 0.6 s)."""
+    any ``jieba.add_word`` elsewhere in the process. It loads on first use (about 0.6 s),
+    so only texts that need it pay for it; jieba's progress messages are kept quiet."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
     return jieba.posseg.POSTokenizer(jieba.Tokenizer())
 
 

@@ -1,25 +1,40 @@
-"""Everything one site build needs from the core, computed once, for the MkDocs hook.
+"""One site build, computed once from the content, with the small interface the MkDocs hook uses.
 
-The hook only passes MkDocs' events through; what to add, what to fill in and what to
-refuse is decided here, so the rules stay testable without MkDocs.
+The hook forwards MkDocs' events and knows nothing deeper; what to add, what to fill in and
+what to refuse is decided here, so the rules stay testable without MkDocs. The interface:
+``from_mkdocs`` (read the settings), ``generated_files``, ``fill_markers``, ``collect_html``,
+``feed_files``, ``page_meta``, ``page_context``, ``search_words`` and ``finish``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from markupsafe import escape
+
+from pufa.content import search
 from pufa.content.corpus import Site, load_site
 from pufa.disclosure.loading import load_disclosure
-from pufa.disclosure.pages import DataFile, DisclosureRenderer, disclosure_feed
+from pufa.disclosure.pages import DisclosurePages, disclosure_feed
 from pufa.privacy import scanner
+from pufa.shared import clock
 from pufa.shared.errors import PufaError
+from pufa.shared.files import write_atomic
 from pufa.site import feeds
-from pufa.site.pages import Page, PageRenderer
-from pufa.stats.pages import StatsRenderer
+from pufa.site.pages import STATUS_LABELS, PageRenderer
+from pufa.site.render import Renderer
+from pufa.stats.pages import StatsPages
 from pufa.stats.report import build_report
 from pufa.stats.store import read_store
+
+MARKERS = {"<!-- pufa:latest -->": "home_latest", "<!-- pufa:feeds -->": "subscribe_list"}
+"""Where hand-written pages (the home page, /subscribe/) ask for a generated list."""
+ESCAPED_META = ("title", "description", "author")
+"""Front matter the theme prints into <head> and the header without escaping."""
 
 
 @dataclass(frozen=True)
@@ -32,18 +47,47 @@ class SiteConfig:
     publisher: str
     feed_items: object = feeds.DEFAULT_ITEMS
 
+    @classmethod
+    def from_mkdocs(cls, config: Mapping[str, Any]) -> SiteConfig:
+        """From MkDocs' configuration (a mapping); the footer's 主办单位 publishes the feeds."""
+        extra = config.get("extra") or {}
+        return cls(
+            config.get("site_url"),  # `mkdocs serve` has rewritten it to the local address; feeds say so
+            config["site_name"],
+            config.get("site_description"),
+            (extra.get("government") or {}).get("sponsor", config["site_name"]),
+            (extra.get("feeds") or {}).get("items", feeds.DEFAULT_ITEMS),
+        )
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file the build adds to the site: a page or data file (``content``) or a file copied
+    from beside the articles (``source``). ``origin`` says where it comes from, for messages."""
+
+    src_uri: str
+    content: str | None = None
+    source: Path | None = None
+    in_nav: bool = False
+    origin: str = "pufa 生成"
+
 
 class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
+
+
+class CollisionError(PufaError):
+    """A generated file would silently replace a hand-written one."""
 
 
 class SiteBuild:
     """One build: the loaded content, the pages to add, the feeds to fill in and the reads.
 
     ``preview`` is `mkdocs serve`: drafts and scheduled articles show, and the feeds say
-    they come from a local preview. Raises ContentError, ClockError or FeedError."""
+    they come from a local preview. Raises PufaError subclasses for bad content or settings."""
 
     def __init__(self, root: Path, today: date, preview: bool, config: SiteConfig):
+        self.root = root
         self.site: Site = load_site(root)
         self.today = today
         self.disclosure = load_disclosure(root / "data", root, today)
@@ -56,21 +100,90 @@ class SiteBuild:
         columns = list(self.site.registries.columns)
         snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
         self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
-        self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading)
-        self.disclosure_renderer = DisclosureRenderer(self.disclosure)
-        self.stats_renderer = StatsRenderer(self.reading, columns)
+        renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
+        self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer)
+        self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
+        self.stats_pages = StatsPages(self.reading, columns, renderer.render)
 
-    def pages(self) -> list[Page]:
-        return self.renderer.pages() + self.disclosure_renderer.pages() + self.stats_renderer.pages()
+    @classmethod
+    def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
+        """The build for MkDocs' configuration; ``command`` is build, serve or gh-deploy."""
+        search.require_segmenter()
+        root = Path(config["config_file_path"]).parent
+        return cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
 
-    def data_files(self) -> list[DataFile]:
-        return self.disclosure_renderer.data_files()
+    def generated_files(self, hand_written: Iterable[str] = ()) -> list[GeneratedFile]:
+        """Every page, data file, article image and (empty, filled in later) feed file to add.
+        A path that a hand-written file in docs/ already has is an error naming both."""
+        pages = self.renderer.pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
+        articles = {article.src_uri: article.source for article in self.site.articles}
+        files = [
+            GeneratedFile(p.src_uri, p.content, in_nav=p.in_nav, origin=str(articles.get(p.src_uri, "pufa 生成的页面")))
+            for p in pages
+        ]
+        files += [GeneratedFile(d.src_uri, d.content, origin="pufa 生成的开放数据") for d in self.disclosure_pages.data_files()]
+        files += [GeneratedFile(a.src_uri, source=a.path, origin=str(a.path.relative_to(self.root))) for a in self.site.assets]
+        files += [GeneratedFile(path, "", origin="pufa 生成的订阅源") for path in self.syndication.file_paths()]
+        taken = set(hand_written)
+        clashes = [f for f in files if f.src_uri in taken]
+        if clashes:
+            listed = "\n".join(f"  docs/{f.src_uri} 与 {f.origin}（网站中的 {f.src_uri}）" for f in clashes)
+            raise CollisionError(
+                f"手写页面与生成的文件路径相同，生成的文件会覆盖手写页面：\n{listed}\n"
+                "请给 docs/ 中的文件改名或移走；栏目、主题、法规、公示等页面由 pufa 生成。"
+            )
+        return files
 
-    def check_privacy(self, site_dir: Path) -> None:
-        """Fail if any page, feed or data file of the built site holds an ID, mobile or card number."""
+    def fill_markers(self, markdown: str) -> str:
+        """A hand-written page with its markers replaced by the generated lists."""
+        for marker, method in MARKERS.items():
+            if marker in markdown:
+                markdown = markdown.replace(marker, getattr(self.renderer, method)())
+        return markdown
+
+    def collect_html(self, src_uri: str, html: str) -> None:
+        """Keep a rendered page's body for the feeds that carry it."""
+        self.syndication.collect(src_uri, html)
+
+    def feed_files(self) -> dict[str, str]:
+        """Every feed file's text by its path; call once every page is rendered."""
+        return self.syndication.render()
+
+    @staticmethod
+    def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+        """Front matter with the text the theme prints unescaped made safe: Markup, so a
+        template that escapes it again does not escape it twice, and the search index
+        (which takes the page title) holds it escaped too."""
+        return {key: escape(value) if key in ESCAPED_META and isinstance(value, str) else value
+                for key, value in meta.items()}
+
+    def page_context(self, src_uri: str) -> dict[str, Any]:
+        """What the theme overrides need for one page: the feeds it offers for autodiscovery."""
+        return {"pufa_feeds": self.syndication.feeds_for_page(src_uri)}
+
+    def search_words(self) -> list[str]:
+        """Words Chinese search must keep whole (registered with jieba by ``register_search_words``)."""
+        return search.search_terms(self.site.registries, self.root / "data" / "search_terms.txt")
+
+    def register_search_words(self) -> None:
+        """Add the search words to the jieba dictionary Material's search segments with."""
+        search.register_words(self.search_words())
+
+    def finish(self, site_dir: str | Path) -> None:
+        """After MkDocs (and its search plugin) wrote everything: compact the search index,
+        then delete any file that holds personal data and fail with where it was."""
+        site_dir = Path(site_dir)
+        index = site_dir / "search" / "search_index.json"
+        if index.is_file():
+            write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
+        self.delete_files_with_personal_data(site_dir)
+
+    def delete_files_with_personal_data(self, site_dir: Path) -> None:
+        """Raise PrivacyError if any page, feed or data file of the built site holds an ID,
+        mobile or card number, after deleting those files so no deploy can pick them up."""
         leaks = scanner.scan_site(site_dir, allowed=self.disclosure.public_codes())
         if leaks:
-            for page in {leak.page for leak in leaks}:  # never leave them where a deploy could pick them up
+            for page in {leak.page for leak in leaks}:
                 (site_dir / page).unlink(missing_ok=True)
             listed = "\n".join(f"  {leak}" for leak in leaks)
             raise PrivacyError(

@@ -3,80 +3,32 @@
 Pages are produced as Markdown from the loaded models (never by re-reading other pages),
 so a listing costs nothing per article beyond its summary. Links use docs-root paths to
 the pages' source files (``/ketang/2023/x.md``): MkDocs checks them and makes them relative.
-This module alone touches Jinja.
+Templates are rendered by pufa.site.render, the one place that touches Jinja.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
-from dataclasses import dataclass
+import typing
 from datetime import date
-
-import jinja2
 
 from pufa.content.citations import Citation
 from pufa.content.corpus import Site
-from pufa.content.indexes import (
-    build_archive,
-    build_law_index,
-    build_term_index,
-    cited_law_sets,
-    related_articles,
-)
-from pufa.content.models import Article, Column, Status
+from pufa.content.indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
+from pufa.content.models import Article, Column, Law, Status
 from pufa.content.readtime import reading_minutes
+from pufa.shared.output import Page, trusted_markup
 from pufa.site.feeds import FORMATS, Syndication
+from pufa.site.render import Renderer
 from pufa.stats.report import ReadingReport
 from pufa.stats.store import Reads
 
 PER_PAGE = 20
 LATEST_ON_HOME = 6
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+LAW_KINDS: tuple[str, ...] = typing.get_args(Law.model_fields["kind"].annotation)
+"""The kinds of law in the order /laws/ lists them (法律 first), as the registry allows them."""
 
 STATUS_LABELS: dict[Status, str] = {"published": "", "draft": "草稿", "scheduled": "定时发布"}
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page to add to the build: where it pretends to live in docs/, and its Markdown.
-
-    Only section pages go in the navigation; articles never do (2,000 articles listed on
-    every page once made a 1.3 GB site)."""
-
-    src_uri: str
-    content: str
-    in_nav: bool = False
-
-
-def cn_date(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def number(value: int) -> str:
-    """Thousands separated, as figures are written in Chinese official reports: 13,000."""
-    return f"{value:,}"
-
-
-def md_text(value: str) -> str:
-    """Text safe to place in Markdown: HTML-escaped and with Markdown's markup escaped."""
-    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
-
-
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pufa.site", "templates"),
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters.update(cn_date=cn_date, md=md_text, number=number, yaml=lambda v: json.dumps(v, ensure_ascii=False))
-    env.globals.update(STATUS_LABELS=STATUS_LABELS)
-    return env
 
 
 class PageRenderer:
@@ -84,7 +36,7 @@ class PageRenderer:
 
     def __init__(
         self, site: Site, today: date, preview: bool, syndication: Syndication | None = None,
-        reading: ReadingReport | None = None,
+        reading: ReadingReport | None = None, renderer: Renderer | None = None,
     ):
         self.site = site
         self.reading = reading
@@ -95,7 +47,7 @@ class PageRenderer:
         self._law_sets = cited_law_sets(site.citations)
         self._topics = {topic.name: topic for topic in site.registries.topics}
         self._audiences = {audience.name: audience for audience in site.registries.audiences}
-        self._env = environment()
+        self._renderer = renderer or Renderer(STATUS_LABELS=STATUS_LABELS)
 
     def pages(self) -> list[Page]:
         pages: list[Page] = []
@@ -112,9 +64,7 @@ class PageRenderer:
     def _render(self, template: str, **context) -> str:
         """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge, and
         ``reads`` so it can show how often it was read."""
-        return self._env.get_template(template).render(
-            today=self.today, formats=FORMATS, reads=self.reads_of, **context
-        )
+        return self._renderer.render(template, today=self.today, formats=FORMATS, reads=self.reads_of, **context)
 
     def reads_of(self, article: Article) -> Reads | None:
         return self.reading.reads_of(article) if self.reading else None
@@ -135,14 +85,15 @@ class PageRenderer:
 
     def law_pages(self) -> list[Page]:
         indexes = build_law_index(self.visible, self.site.citations, self.site.registries.laws)
-        pages = [Page("laws/index.md", self._render("laws.md.j2", indexes=indexes), True)]
+        groups = [(kind, [index for index in indexes if index.law.kind == kind]) for kind in LAW_KINDS]
+        pages = [Page("laws/index.md", self._render("laws.md.j2", groups=[g for g in groups if g[1]]), True)]
         for index in indexes:
             if index.articles:
                 pages.append(Page(f"laws/{index.law.slug}.md", self._render("law.md.j2", index=index)))
         return pages
 
     def archive_page(self) -> Page:
-        years = build_archive(self.visible)
+        years = [(year, sum(len(month.articles) for month in months), months) for year, months in build_archive(self.visible)]
         return Page("archive.md", self._render("archive.md.j2", years=years, total=len(self.visible)), True)
 
     def cited_laws(self, article: Article) -> list[tuple[Citation, list[Citation]]]:
@@ -166,6 +117,7 @@ class PageRenderer:
             column=article.column,
             status=article.status(self.today),
             minutes=reading_minutes(article.body),
+            body=trusted_markup(article.body),  # the editor's Markdown, for MkDocs to render
             newer=newer,
             older=older,
             topics=[self._topics[name] for name in article.meta.topics],

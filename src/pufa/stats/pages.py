@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from pufa.content.models import Column
-from pufa.site.pages import Page, environment, number
+from pufa.shared.formats import cn_date, number
+from pufa.shared.output import Page, Render, trusted_markup
 from pufa.stats.report import Period, ReadingReport
 
 CHART_HEIGHT = 220  # px of the plot area
@@ -94,19 +95,31 @@ def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
     return "".join(parts)
 
 
-class StatsRenderer:
-    """Renders /stats/ from one build's reading report."""
+def as_of_sentence(report: ReadingReport) -> str:
+    """Which day each source's figures run to: 公众号数据截至 2024年6月30日，网站数据截至 …"""
+    names = {"wechat": "公众号", "web": "网站"}
+    return "，".join(f"{names[source]}数据截至 {cn_date(report.as_of[source])}" for source in names if source in report.as_of)
 
-    def __init__(self, report: ReadingReport, columns: list[Column]):
+
+class StatsPages:
+    """/stats/ from one build's reading report, rendered by the site's renderer."""
+
+    def __init__(self, report: ReadingReport, columns: list[Column], render: Render):
         self.report = report
         self.columns = columns
-        self._env = environment()
+        self._render = render
 
     def pages(self) -> list[Page]:
-        content = self._env.get_template("stats.md.j2").render(
+        column_years = []
+        for column in self.columns:
+            by_year = self.report.column_by_year(column)
+            column_years.append((column, by_year, sum(reads.total for _, reads in by_year)))
+        content = self._render(
+            "stats.md.j2",
             report=self.report,
-            columns=self.columns,
+            as_of=as_of_sentence(self.report),
+            column_years=column_years,
             years=sorted({summary.year for summary in self.report.years}),
-            chart=trend_svg(self.report.periods),
+            chart=trusted_markup(trend_svg(self.report.periods)),  # drawn here from numbers only
         )
         return [Page("stats/index.md", content, in_nav=True)]

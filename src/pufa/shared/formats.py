@@ -1,0 +1,26 @@
+"""How dates, counts and amounts are written for Chinese readers, on pages and in open data."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+
+def cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def number(value: int) -> str:
+    """Thousands separated, as figures are written in Chinese official reports: 13,000."""
+    return f"{value:,}"
+
+
+def format_yuan(amount: Decimal) -> str:
+    """14365574.31 → 14,365,574.31; 109000 → 109,000."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def to_wan(amount: Decimal) -> str:
+    """The national standard states amounts in 万元: 109000 → 10.9."""
+    text = f"{amount / Decimal(10000):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
