@@ -82,7 +82,30 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any
             if key in key_lines:
                 raise YamlSyntaxError(Problem(path, f"键重复（第 {key_lines[key]} 行已写过）", line, key))
             key_lines[key] = line
+    _refuse_nested_duplicates(node, path, first_line)
     return data, key_lines
+
+
+def _refuse_nested_duplicates(root: yaml.Node | None, path: Path, first_line: int) -> None:
+    """A key written twice inside a nested mapping ({reviewer: 甲, reviewer: 乙}) is as
+    silent a loss as one at the top level."""
+    seen_nodes: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue  # an alias met again
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key, line = str(key_node.value), first_line + key_node.start_mark.line
+                if key in lines and node is not root:
+                    raise YamlSyntaxError(Problem(path, f"键重复（第 {lines[key]} 行已写过）", line, key))
+                lines.setdefault(key, line)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def split_document(text: str, path: Path) -> SourceDocument:

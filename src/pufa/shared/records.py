@@ -90,10 +90,14 @@ def read_document(path: Path, root: Path | None, problems: list[Problem]) -> Raw
     return RawDocument(shown, data, lines)
 
 
-def read_folder(folder: Path, root: Path | None, problems: list[Problem]) -> list[RawDocument]:
+def folder_files(folder: Path) -> list[Path]:
     """Every ``*.yml`` in ``folder`` (none when it does not exist), in name order."""
-    paths = sorted(folder.glob("*.yml")) if folder.is_dir() else []
-    return [doc for path in paths if (doc := read_document(path, root, problems)) is not None]
+    return sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
+def read_folder(folder: Path, root: Path | None, problems: list[Problem]) -> list[RawDocument]:
+    """The parsed YAML of every record file in ``folder``; unreadable ones are problems."""
+    return [doc for path in folder_files(folder) if (doc := read_document(path, root, problems)) is not None]
 
 
 def validate_mapping(doc: RawDocument, model: type[R], problems: list[Problem]) -> Located[R] | None:
@@ -122,8 +126,13 @@ def load_one(path: Path, root: Path | None, model: type[R], problems: list[Probl
 
 
 def load_folder(folder: Path, root: Path | None, model: type[R], problems: list[Problem]) -> list[Located[R]]:
-    """One record per ``*.yml`` file in ``folder``."""
-    return [found for doc in read_folder(folder, root, problems) if (found := validate_mapping(doc, model, problems))]
+    """One record per ``*.yml`` file in ``folder``, problems in the order of the files."""
+    found = []
+    for path in folder_files(folder):
+        doc = read_document(path, root, problems)
+        if doc is not None and (record := validate_mapping(doc, model, problems)) is not None:
+            found.append(record)
+    return found
 
 
 def load_list(path: Path, root: Path | None, model: type[R], problems: list[Problem]) -> list[Located[R]]:
