@@ -1,10 +1,13 @@
 """MkDocs adapter: forwards MkDocs' events to pufa's SiteBuild, which decides everything.
 
 MkDocs does not re-import hooks between `mkdocs serve` rebuilds, so the build is made anew
-in on_config; only the command name (fixed for the process) is kept.
+in on_config; only the command name (fixed for the process) is kept. Bad content or settings
+(PufaError) fail the build with pufa's message; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -16,6 +19,14 @@ _command = "build"
 _build: SiteBuild | None = None
 
 
+@contextmanager
+def _reported():
+    try:
+        yield
+    except PufaError as exc:
+        raise PluginError(str(exc)) from None
+
+
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
@@ -24,19 +35,15 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config):
     global _build
     _build = None
-    try:
+    with _reported():
         _build = SiteBuild.from_mkdocs(config, _command)
         _build.register_search_words()
-    except PufaError as exc:
-        raise PluginError(str(exc)) from None
     return config
 
 
 def on_files(files: Files, config) -> Files:
-    try:
+    with _reported():
         generated = _build.generated_files(file.src_uri for file in files)
-    except PufaError as exc:
-        raise PluginError(str(exc)) from None
     for item in generated:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
         source = str(item.source) if item.source else None
@@ -45,7 +52,7 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    page.meta = _build.page_meta(page.meta)
+    page.meta = _build.page_meta(page.meta)  # Material prints title and description unescaped
     return _build.fill_markers(markdown)
 
 
@@ -56,11 +63,9 @@ def on_page_content(html: str, page, config, files) -> str:
 
 def on_env(env, config, files):
     """Every page is rendered by now and nothing is written yet: fill in the feeds."""
-    try:
+    with _reported():
         for path, text in _build.feed_files().items():
             files.get_file_from_path(path).content_string = text
-    except PufaError as exc:
-        raise PluginError(str(exc)) from None
     return env
 
 
@@ -71,7 +76,5 @@ def on_page_context(context, page, config, nav):
 
 def on_post_build(config) -> None:
     """Runs after Material's search plugin has written its index (hooks come after plugins)."""
-    try:
+    with _reported():
         _build.finish(config.site_dir)
-    except PufaError as exc:
-        raise PluginError(str(exc)) from None
