@@ -1,4 +1,13 @@
-"""Shared fixtures: a fixed `today`, mini projects in a temp folder, and real MkDocs builds."""
+"""Shared fixtures: a fixed `today`, mini projects in a temp folder, and real MkDocs builds.
+
+The tests run on the fixture corpus in tests/fixtures/corpus/ (a frozen copy of the sample
+articles/, data/ and samples/stats/), never on the live content at the repository root, so a
+bureau that replaces the sample articles with its own still gets a green run. The code of a
+site (mkdocs.yml, docs/, hooks/) is always taken from the repository root. Only
+test_sample_site.py looks at the shipped content. After a deliberate change to the samples the
+corpus may be refreshed with `cp -r articles data tests/fixtures/corpus/` (and samples/stats to
+tests/fixtures/corpus/samples/), but it does not have to follow the samples.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +21,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+"""Content for the tests: articles/, data/ and samples/stats/ as the sample site had them."""
+CODE = ("mkdocs.yml", "docs", "hooks")
+"""What a project takes from the repository root: always the code under test."""
 SAMPLE_TODAY = "2026-11-27"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -32,6 +45,25 @@ def run_build(project: Path, today: str = SAMPLE_TODAY, site: Path | None = None
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
     )
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+def copy_code(root: Path) -> None:
+    """The site's code from the repository root into ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in CODE:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+
+
+def copy_sample_project(root: Path) -> Path:
+    """The repository's code with the fixture corpus's articles and data: the sample site."""
+    copy_code(root)
+    for name in ("articles", "data"):
+        shutil.copytree(CORPUS / name, root / name)
+    return root
 
 
 ARTICLE = """\
@@ -56,17 +88,13 @@ review: {{reviewer: 王某, date: {date}}}
 
 
 class Project:
-    """A copy of the site's configuration and data with articles of a test's choosing."""
+    """The site's code, the fixture corpus's data and articles of a test's choosing."""
 
     def __init__(self, root: Path):
         self.root = root
         root.mkdir(parents=True)
-        for name in ("mkdocs.yml", "docs", "data", "hooks"):
-            source = REPO / name
-            if source.is_dir():
-                shutil.copytree(source, root / name)
-            else:
-                shutil.copy(source, root / name)
+        copy_code(root)
+        shutil.copytree(CORPUS / "data", root / "data")
         (root / "articles").mkdir()
 
     def write(self, relative: str, text: str) -> Path:
@@ -95,9 +123,15 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The shipped sample content, built once per test session."""
-    result = run_build(REPO, site=tmp_path_factory.mktemp("sample") / "site")
+def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture corpus as a project of its own; tests that change it work on a copy."""
+    return copy_sample_project(tmp_path_factory.mktemp("sample") / "project")
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_project: Path) -> BuildResult:
+    """The fixture corpus, built once per test session."""
+    result = run_build(sample_project, site=sample_project.parent / "site")
     assert result.returncode == 0, result.output
     return result
 

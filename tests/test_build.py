@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS, REPO, SAMPLE_TODAY
+from conftest import CORPUS, MKDOCS, SAMPLE_TODAY
 from htmltools import links, read, resources
 
 from pufa.content.corpus import load_site
@@ -16,7 +16,7 @@ from pufa.shared.clock import parse_iso_date
 
 
 def published_samples():
-    site = load_site(REPO)
+    site = load_site(CORPUS)
     return site.visible(parse_iso_date(SAMPLE_TODAY), preview=False)
 
 

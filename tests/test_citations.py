@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import CORPUS
 
 from pufa.content.citations import (
     ArticleNumber,
@@ -18,7 +18,7 @@ from pufa.content.citations import (
 from pufa.content.models import Article
 from pufa.content.registry import load_registries
 
-BOOK = LawBook(load_registries(REPO / "data", REPO).laws)
+BOOK = LawBook(load_registries(CORPUS / "data", CORPUS).laws)
 
 
 @pytest.mark.parametrize("text, number", [

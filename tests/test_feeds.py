@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import feedparser
 import jsonschema
 import pytest
-from conftest import REPO, run_build
+from conftest import run_build
 from htmltools import links, read
 
 from pufa.site.feeds import FeedError, absolutize, article_body, settings_from
@@ -242,8 +242,8 @@ def test_column_and_topic_pages_link_their_own_feeds(sample_site: Path):
     assert "订阅本栏目" in read(sample_site, "/anli/") and "订阅本主题" in read(sample_site, "/topics/gongshang-rending/")
 
 
-def test_two_builds_of_the_same_content_give_identical_feeds(sample_site: Path, tmp_path: Path):
-    again = run_build(REPO, site=tmp_path / "again")
+def test_two_builds_of_the_same_content_give_identical_feeds(sample_project: Path, sample_site: Path, tmp_path: Path):
+    again = run_build(sample_project, site=tmp_path / "again")
     assert again.returncode == 0, again.output
     first = {p.relative_to(sample_site): p.read_bytes() for p in feed_files(sample_site)}
     second = {p.relative_to(again.site): p.read_bytes() for p in feed_files(again.site)}

@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE_TODAY
+from conftest import CORPUS, SAMPLE_TODAY
 from htmltools import links, read
 
 from pufa.content.corpus import load_site
 from pufa.content.indexes import cited_law_sets, related_articles
 from pufa.shared.clock import parse_iso_date
 
-SITE = load_site(REPO)
+SITE = load_site(CORPUS)
 VISIBLE = SITE.visible(parse_iso_date(SAMPLE_TODAY), preview=False)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from pufa.content.corpus import load_site
 from pufa.stats.importer import apply, import_file
@@ -23,8 +24,6 @@ from pufa.stats.store import (
     normalise_wechat_url,
     read_store,
 )
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -49,7 +48,7 @@ def test_paths_and_titles_normalise():
 
 @pytest.fixture(scope="module")
 def matcher() -> ArticleMatcher:
-    return ArticleMatcher(load_site(REPO).articles)
+    return ArticleMatcher(load_site(CORPUS).articles)
 
 
 def test_matching_by_link_path_and_title_and_never_guessing(matcher):
@@ -73,7 +72,7 @@ def write_wechat_export(path: Path, rows: list[list[object]]) -> Path:
 
 
 def test_an_import_reconciles_every_row_and_a_second_import_changes_nothing(tmp_path: Path, matcher):
-    site = load_site(REPO)
+    site = load_site(CORPUS)
     lesson = next(a for a in site.articles if a.slug == "jiabanfei-zenme-suan")
     source = write_wechat_export(tmp_path / "图文数据_20231231.csv", [
         [lesson.meta.title, "20230315", 600, 760, ""],
@@ -94,13 +93,13 @@ def test_an_import_reconciles_every_row_and_a_second_import_changes_nothing(tmp_
 
 # --- what the figures say, and how the site shows them ---------------------------------
 
-STORE = REPO / "data" / "stats" / "reads.csv"
+STORE = CORPUS / "data" / "stats" / "reads.csv"
 TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
 def report():
-    site = load_site(REPO)
+    site = load_site(CORPUS)
     return build_report(read_store(STORE).values(), site.articles, site.registries.columns, TODAY)
 
 
@@ -133,7 +132,7 @@ def test_years_add_up_to_each_articles_newest_figures(report):
 
 
 def test_reads_belong_to_the_month_their_snapshot_was_taken(tmp_path):
-    site = load_site(REPO)
+    site = load_site(CORPUS)
     key = "ketang/2023/jiabanfei-zenme-suan"
     snapshots = [
         Snapshot(key, "wechat", date(2023, 12, 31), 700, None),
@@ -172,7 +171,7 @@ def test_the_built_site_shows_reads_on_articles_lists_and_stats(sample_site, rep
 
 
 def test_a_new_article_read_in_its_first_month_counts_in_that_month():
-    site = load_site(REPO)
+    site = load_site(CORPUS)
     key = "ketang/2024/shiye-baoxianjin-shenling"  # came out 2024-02-20
     report = build_report([Snapshot(key, "wechat", date(2024, 2, 26), 430, None)], site.articles, site.registries.columns, TODAY)
     assert [(p.span, p.reads.total) for p in report.periods] == [("2024年2月", 430)] and report.baseline.total == 0

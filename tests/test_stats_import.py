@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 import xlwt
 from click.testing import CliRunner
+from conftest import CORPUS
 
 from pufa.cli import main
 from pufa.content.corpus import load_site
@@ -26,8 +27,7 @@ from pufa.stats.importer import (
 )
 from pufa.stats.store import ArticleMatcher, Snapshot, load_aliases, read_store
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples" / "stats"
+SAMPLES = CORPUS / "samples" / "stats"
 OVERTIME = "ketang/2023/jiabanfei-zenme-suan"
 INJURY = "ketang/2023/naxie-qingxing-rending-gongshang"
 NEW_2024 = "ketang/2024/shiye-baoxianjin-shenling"
@@ -35,12 +35,12 @@ NEW_2024 = "ketang/2024/shiye-baoxianjin-shenling"
 
 @pytest.fixture(scope="module")
 def site():
-    return load_site(REPO)
+    return load_site(CORPUS)
 
 
 @pytest.fixture(scope="module")
 def matcher(site) -> ArticleMatcher:
-    return ArticleMatcher(site.articles, load_aliases(REPO / "data" / "stats" / "aliases.yml", site.articles))
+    return ArticleMatcher(site.articles, load_aliases(CORPUS / "data" / "stats" / "aliases.yml", site.articles))
 
 
 def title(site, key: str) -> str:
@@ -204,10 +204,10 @@ def test_rows_matching_two_articles_are_reported_not_guessed(site):
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """The sample content with the shipped store, so the CLI runs as an editor would."""
+    """The fixture corpus with its store, so the CLI runs as an editor would."""
     root = tmp_path / "project"
     for name in ("articles", "data"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(CORPUS / name, root / name)
     return root
 
 
@@ -222,7 +222,7 @@ def test_the_shipped_samples_give_the_committed_store_and_a_second_import_change
     first = CliRunner().invoke(main, ["stats", "import", *files, "--root", str(project)])
     assert first.exit_code == 0, first.output
     after_first = store_bytes(project)
-    assert after_first == store_bytes(REPO), "data/stats/ is what the samples give"
+    assert after_first == store_bytes(CORPUS), "data/stats/ is what the samples give"
     for line in first.output.splitlines():
         if "读取" in line:
             numbers = [int(n) for n in __import__("re").findall(r"(\d+) 行", line)]
@@ -288,7 +288,7 @@ def test_a_damaged_store_is_reported_by_line(project):
     store.write_text(store.read_text("utf-8") + "ketang/2023/x,wechat,2024-13-01,5,\n", "utf-8")
     with pytest.raises(Exception, match=r"reads.csv:\d+: 阅读数据存档格式错误"):
         read_store(store)
-    assert isinstance(next(iter(read_store(REPO / "data" / "stats" / "reads.csv").values())), Snapshot)
+    assert isinstance(next(iter(read_store(CORPUS / "data" / "stats" / "reads.csv").values())), Snapshot)
 
 
 def test_an_alias_to_a_missing_article_names_its_line(project):
