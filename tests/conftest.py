@@ -11,14 +11,21 @@ tests/fixtures/corpus/samples/), but it does not have to follow the samples.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
@@ -36,8 +43,84 @@ class BuildResult:
     site: Path
 
 
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def mkdocs_log() -> Iterator[io.StringIO]:
+    """The `mkdocs` logger's messages as the command line prints them ("ERROR   -  ...")."""
+    logger = logging.getLogger("mkdocs")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@contextmanager
+def own_jieba_dictionary() -> Iterator[None]:
+    """The words a build adds to jieba's shared dictionary (for Chinese search) are undone after
+    it, as if the build had run in a process of its own: otherwise they would change how later
+    tests in this process segment text (pinyin slugs join 工伤认定 once it is one word)."""
+    import jieba
+    from jieba import finalseg
+
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    freq, total, tags = dict(tokenizer.FREQ), tokenizer.total, dict(tokenizer.user_word_tag_tab)
+    force_split = set(finalseg.Force_Split_Words)
+    try:
+        yield
+    finally:
+        tokenizer.FREQ.clear()
+        tokenizer.FREQ.update(freq)
+        tokenizer.total = total
+        tokenizer.user_word_tag_tab = tags
+        finalseg.Force_Split_Words.clear()
+        finalseg.Force_Split_Words.update(force_split)
+
+
 def run_build(project: Path, today: str = SAMPLE_TODAY, site: Path | None = None) -> BuildResult:
-    """`mkdocs build --strict` in ``project``, exactly as `make site` runs it."""
+    """`mkdocs build --strict` in ``project``, in this process: what `make site` does, without
+    starting Python and loading jieba again for every build. Strict as the command line is (a
+    warning aborts the build); a failure gives returncode 1 and its messages in ``output``.
+    MkDocs loads the hook once per mkdocs.yml path and the hook resets its state in on_config."""
+    site = site or project / "site"
+    returncode = 0
+    with mkdocs_log() as log, environment(PUFA_TODAY=today, NO_MKDOCS_2_WARNING="1"), own_jieba_dictionary():
+        try:
+            config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+            assert config.strict
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as exc:  # Abort, ConfigurationError: what the command line reports
+            returncode = 1
+            log.write(f"\n{exc.format_message()}\n")
+    return BuildResult(returncode, log.getvalue(), site)
+
+
+def run_cli_build(project: Path, today: str = SAMPLE_TODAY, site: Path | None = None) -> BuildResult:
+    """`mkdocs build --strict` in ``project`` as a command, exactly as `make site` runs it."""
     site = site or project / "site"
     env = {**os.environ, "PUFA_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
@@ -113,8 +196,9 @@ class Project:
             text = text.replace("author: 政策法规科\n", f"author: 政策法规科\n{extra}\n", 1)
         return self.write(relative, text)
 
-    def build(self, today: str = SAMPLE_TODAY) -> BuildResult:
-        return run_build(self.root, today)
+    def build(self, today: str = SAMPLE_TODAY, *, cli: bool = False) -> BuildResult:
+        """Built in this process, or with ``cli`` by the `mkdocs` command itself."""
+        return (run_cli_build if cli else run_build)(self.root, today)
 
 
 @pytest.fixture

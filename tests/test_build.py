@@ -153,7 +153,7 @@ def test_a_broken_article_fails_the_build_with_one_clear_message(project, case):
     path = project.article("ketang/2023/x.md", issue=1)
     (old, new), message = BROKEN[case]
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    result = project.build()
+    result = project.build(cli=True)  # what an editor sees from `mkdocs build --strict`
     assert result.returncode != 0
     assert message in result.output
     assert result.output.count("articles/") == 1, result.output
@@ -163,9 +163,19 @@ def test_a_broken_article_fails_the_build_with_one_clear_message(project, case):
 def test_a_duplicate_slug_fails_the_build(project):
     project.article("ketang/2023/chong-fu.md", issue=1)
     project.article("anli/2023/chong-fu.md", issue=None)
-    result = project.build()
+    result = project.build(cli=True)
     assert result.returncode != 0
     assert "articles/ketang/2023/chong-fu.md: 文件名（slug）“chong-fu”与 articles/anli/2023/chong-fu.md 重复" in result.output
+
+
+def test_any_warning_fails_the_build(project):
+    """Builds in the test process are as strict as `mkdocs build --strict`: any warning fails."""
+    path = project.article("ketang/2023/yi.md")
+    path.write_text(path.read_text("utf-8") + "\n[别处](../../anli/2023/mei-you.md)\n", "utf-8")
+    result = project.build()
+    assert result.returncode != 0
+    assert "WARNING -  Doc file 'ketang/2023/yi.md' contains a link '../../anli/2023/mei-you.md'" in result.output
+    assert "Aborted with 1 warnings in strict mode!" in result.output
 
 
 def test_the_sample_build_is_strict_and_quiet(sample_build):
