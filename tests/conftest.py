@@ -74,27 +74,41 @@ def mkdocs_log() -> Iterator[io.StringIO]:
         logger.setLevel(level)
 
 
-@contextmanager
-def own_jieba_dictionary() -> Iterator[None]:
-    """The words a build adds to jieba's shared dictionary (for Chinese search) are undone after
-    it, as if the build had run in a process of its own: otherwise they would change how later
-    tests in this process segment text (pinyin slugs join 工伤认定 once it is one word)."""
+_jieba_as_loaded: tuple[dict[str, int], int, dict[str, str], set[str]] | None = None
+
+
+def jieba_as_loaded() -> tuple[dict[str, int], int, dict[str, str], set[str]]:
+    """jieba's shared dictionary as the process loaded it, before any build or test added words."""
+    global _jieba_as_loaded
+    if _jieba_as_loaded is None:
+        import jieba
+        from jieba import finalseg
+
+        jieba.dt.check_initialized()
+        tokenizer = jieba.dt
+        _jieba_as_loaded = (dict(tokenizer.FREQ), tokenizer.total, dict(tokenizer.user_word_tag_tab),
+                            set(finalseg.Force_Split_Words))
+    return _jieba_as_loaded
+
+
+def restore_jieba() -> None:
+    """Undo the words added to jieba's shared dictionary since it was loaded, as if each build
+    and test ran in a process of its own. A build adds the site's search words (工伤认定 becomes
+    one word); left in place they change how later tests segment text, pinyin slugs among them."""
     import jieba
     from jieba import finalseg
 
+    freq, total, tags, force_split = jieba_as_loaded()
     tokenizer = jieba.dt
-    tokenizer.check_initialized()
-    freq, total, tags = dict(tokenizer.FREQ), tokenizer.total, dict(tokenizer.user_word_tag_tab)
-    force_split = set(finalseg.Force_Split_Words)
-    try:
-        yield
-    finally:
-        tokenizer.FREQ.clear()
-        tokenizer.FREQ.update(freq)
-        tokenizer.total = total
-        tokenizer.user_word_tag_tab = tags
-        finalseg.Force_Split_Words.clear()
-        finalseg.Force_Split_Words.update(force_split)
+    now = (tokenizer.total, len(tokenizer.FREQ), len(tokenizer.user_word_tag_tab), len(finalseg.Force_Split_Words))
+    if now == (total, len(freq), len(tags), len(force_split)):
+        return  # add_word always moves one of these (del_word adds a forced split)
+    tokenizer.FREQ.clear()
+    tokenizer.FREQ.update(freq)
+    tokenizer.total = total
+    tokenizer.user_word_tag_tab = dict(tags)
+    finalseg.Force_Split_Words.clear()
+    finalseg.Force_Split_Words.update(force_split)
 
 
 def run_build(project: Path, today: str = SAMPLE_TODAY, site: Path | None = None) -> BuildResult:
@@ -104,7 +118,8 @@ def run_build(project: Path, today: str = SAMPLE_TODAY, site: Path | None = None
     MkDocs loads the hook once per mkdocs.yml path and the hook resets its state in on_config."""
     site = site or project / "site"
     returncode = 0
-    with mkdocs_log() as log, environment(PUFA_TODAY=today, NO_MKDOCS_2_WARNING="1"), own_jieba_dictionary():
+    jieba_as_loaded()
+    with mkdocs_log() as log, environment(PUFA_TODAY=today, NO_MKDOCS_2_WARNING="1"):
         try:
             config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
             assert config.strict
@@ -116,6 +131,8 @@ def run_build(project: Path, today: str = SAMPLE_TODAY, site: Path | None = None
         except MkDocsException as exc:  # Abort, ConfigurationError: what the command line reports
             returncode = 1
             log.write(f"\n{exc.format_message()}\n")
+        finally:
+            restore_jieba()
     return BuildResult(returncode, log.getvalue(), site)
 
 
@@ -199,6 +216,18 @@ class Project:
     def build(self, today: str = SAMPLE_TODAY, *, cli: bool = False) -> BuildResult:
         """Built in this process, or with ``cli`` by the `mkdocs` command itself."""
         return (run_cli_build if cli else run_build)(self.root, today)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jieba_loaded_once() -> None:
+    jieba_as_loaded()
+
+
+@pytest.fixture(autouse=True)
+def _jieba_restored() -> Iterator[None]:
+    """Every test starts with jieba's dictionary as loaded, whatever the tests before it added."""
+    yield
+    restore_jieba()
 
 
 @pytest.fixture
