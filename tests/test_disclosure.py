@@ -281,3 +281,9 @@ def test_a_build_that_finds_personal_data_removes_those_pages(project):
     result = project.build()
     assert result.returncode != 0 and "手机号 138****5678" in result.output
     assert not (result.site / "ketang" / "2023" / "wen" / "index.html").exists()
+
+
+@pytest.mark.parametrize("number", ["示人社监罚〔2023〕3号\n", "示人社监罚〔2023〕3号\n\n# 标题", "示人社监罚〔2023〕3号 x"])
+def test_a_decision_number_is_exactly_one_number(number):
+    with pytest.raises(ValueError, match="机关代字"):
+        Penalty.model_validate({**RECORD, "decision_number": number})

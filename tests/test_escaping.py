@@ -173,3 +173,75 @@ def test_the_search_index_holds_markup_only_escaped(hostile_site: Path):
         assert_inert(doc["title"], f"search title {doc['location']}")
         assert_inert(doc["text"], f"search text {doc['location']}")
     assert Page(article[0]["title"]).tags == [] and html.unescape(article[0]["title"]) == TITLE
+
+
+# --- values that try Markdown rather than HTML: attribute lists and line breaks ----------------
+
+ATTRS = "{: tabindex=0 autofocus onfocus=alert(9) }"
+TOPIC = f"T_1 {ATTRS}"
+BROKEN_LINES = f"第一行\n\n# 标题 {ATTRS}\n\n- 列表"
+
+
+def _yaml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def careless_site(tmp_path_factory):
+    from conftest import Project
+
+    project = Project(tmp_path_factory.mktemp("careless") / "project")
+    data = project.root / "data"
+    with (data / "topics.yml").open("a", encoding="utf-8") as topics:
+        topics.write(f"- name: {_yaml(TOPIC)}\n  slug: evil-topic\n  description: {_yaml(BROKEN_LINES)}\n")
+    columns = (data / "columns.yml").read_text(encoding="utf-8")
+    columns = columns.replace("适合转发给身边的劳动者和用人单位。", "适合转发。\\n\\n# 标题 " + ATTRS, 1)
+    (data / "columns.yml").write_text(columns.replace("  description: 每期讲清", '  description: "每期讲清', 1).replace(
+        ATTRS, ATTRS + '"', 1), encoding="utf-8")
+    rules = (data / "disclosure.yml").read_text(encoding="utf-8").split("\nnotice:")[0]
+    (data / "disclosure.yml").write_text(rules + f"\nnotice: {_yaml(BROKEN_LINES)}\n", encoding="utf-8")
+    withdrawn = PENALTY.replace("〔2026〕7号", "〔2026〕8号") + f"withdrawal: {{date: 2026-02-01, reason: {_yaml('撤回 ' + ATTRS)}}}\n"
+    (data / "penalties" / "2026-008.yml").write_text(withdrawn, encoding="utf-8")
+    article = ARTICLE.replace(f'title: "{TITLE}"', f"title: {_yaml('标题 ' + ATTRS)}").replace(
+        f"summary: '{SUMMARY}'", f"summary: {_yaml(BROKEN_LINES)}").replace("topics: [工资支付]", f"topics: [{_yaml(TOPIC)}]").replace(
+        "author: 政策法规科", f"author: {_yaml('政策法规科' + chr(10) + ATTRS)}")
+    project.write("ketang/2024/shuxing.md", article)
+    about = project.root / "docs" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    front = '---\nsubtitle: "<img src=x onerror=alert(95)>"\nstatus: \'new" onmouseover="alert(96)\'\n'
+    about.write_text(front + text[4:] if text.startswith("---\n") else front + "---\n\n" + text, encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.output
+    return result.site
+
+
+def test_attribute_lists_and_line_breaks_in_values_stay_text(careless_site: Path):
+    pages = sorted(careless_site.rglob("*.html"))
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        where = str(path.relative_to(careless_site))
+        assert_inert(text, where)
+        for tag, attrs in Page(text).tags:
+            assert "autofocus" not in attrs and "onmouseover" not in attrs, f"{where}: <{tag} {attrs}>"
+
+
+def test_the_careless_values_read_as_written_on_one_line(careless_site: Path):
+    topic = Page((careless_site / "topics/evil-topic/index.html").read_text(encoding="utf-8"))
+    assert "".join(topic.texts["h1"]).strip() == f"主题：{TOPIC}"
+    article = Page((careless_site / "ketang/2024/shuxing/index.html").read_text(encoding="utf-8"))
+    assert "".join(article.texts["h1"]).strip() == f"标题 {ATTRS}"
+    assert "".join(article.texts["title"]) == f"标题 {ATTRS} - {SITE_NAME}"
+    listing = (careless_site / "ketang/index.html").read_text(encoding="utf-8")
+    assert "第一行 # 标题 " + ATTRS in html.unescape(listing)
+    assert "- 列表" in html.unescape(listing)
+    assert f"适合转发。 # 标题 {ATTRS}" in html.unescape(listing), "the column's description"
+    notice = html.unescape((careless_site / "disclosure/index.html").read_text(encoding="utf-8"))
+    assert "第一行 # 标题 " + ATTRS + " - 列表" in notice
+    withdrawn = Page((careless_site / "disclosure/withdrawn/index.html").read_text(encoding="utf-8"))
+    assert f"撤回 {ATTRS}" in withdrawn.texts["td"]
+
+
+def test_hand_written_front_matter_is_text_in_the_navigation(careless_site: Path):
+    home = (careless_site / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(95)&gt;" in home
+    assert 'md-status--new&#34; onmouseover=&#34;alert(96)' in home

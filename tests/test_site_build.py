@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from markupsafe import Markup
 
-from pufa.site.build import CollisionError, PrivacyError, SiteBuild, SiteConfig
+from pufa.site.build import CollisionError, PrivacyError, SiteBuild, SiteConfig, output_path
 
 CONFIG = SiteConfig("https://pufa.example.gov.cn/", "示例区人社普法", "说明", "示例区人力资源和社会保障局")
 
@@ -23,6 +23,8 @@ def test_settings_come_from_mkdocs_config_with_defaults():
     assert SiteConfig.from_mkdocs(config) == SiteConfig("https://x.gov.cn/", "站", None, "站", 50)
     config["extra"] = {"government": {"sponsor": "主办单位"}, "feeds": {"items": 10}}
     assert SiteConfig.from_mkdocs(config) == SiteConfig("https://x.gov.cn/", "站", None, "主办单位", 10)
+    config["use_directory_urls"] = False
+    assert not SiteConfig.from_mkdocs(config).directory_urls
 
 
 def test_generated_files_cover_pages_data_feeds_and_images(build: SiteBuild):
@@ -41,6 +43,9 @@ def test_generated_files_cover_pages_data_feeds_and_images(build: SiteBuild):
         ("ketang/2023/yi.md", "docs/ketang/2023/yi.md 与 articles/ketang/2023/yi.md"),
         ("feed.xml", "docs/feed.xml 与 pufa 生成的订阅源"),
         ("disclosure/penalties.json", "docs/disclosure/penalties.json 与 pufa 生成的开放数据"),
+        ("ketang/2023/yi/index.md", "docs/ketang/2023/yi/index.md 与 articles/ketang/2023/yi.md（网站中的 ketang/2023/yi/index.html）"),
+        ("topics.md", "docs/topics.md 与 pufa 生成的页面（网站中的 topics/index.html）"),
+        ("archive/README.md", "docs/archive/README.md 与 pufa 生成的页面（网站中的 archive/index.html）"),
     ],
 )
 def test_a_generated_file_never_silently_replaces_a_hand_written_one(build: SiteBuild, hand_written, named):
@@ -65,6 +70,24 @@ def test_page_meta_escapes_what_the_theme_prints_raw_and_only_that():
     assert safe["description"] == "&lt;b&gt;" and safe["author"] == "甲&amp;乙"
     assert safe["hide"] == ["navigation"] and safe["search"] == {"exclude": True}
     assert SiteBuild.page_meta(safe) == safe, "escaping twice changes nothing"
+
+
+def test_page_meta_leaves_no_string_the_theme_could_print_raw():
+    meta = {"subtitle": "<img src=x>", "status": 'new" onclick="x', "description": ['"><b>'], "title": 3,
+            "template": "custom.html", "tags": ["<i>"]}
+    safe = SiteBuild.page_meta(meta)
+    assert safe["subtitle"] == "&lt;img src=x&gt;" and safe["status"] == "new&#34; onclick=&#34;x"
+    assert safe["description"] == "[&#39;&#34;&gt;&lt;b&gt;&#39;]" and safe["title"] == "3"
+    assert safe["template"] == "custom.html" and safe["tags"] == ["&lt;i&gt;"]
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "directory_urls", "output"),
+    [("a/b.md", True, "a/b/index.html"), ("a/b.md", False, "a/b.html"), ("a/index.md", True, "a/index.html"),
+     ("README.md", True, "index.html"), ("feed.xml", True, "feed.xml"), ("img/a.png", False, "img/a.png")],
+)
+def test_output_paths_follow_mkdocs(src_uri, directory_urls, output):
+    assert output_path(src_uri, directory_urls) == output
 
 
 def test_markers_are_filled_and_other_text_is_left_alone(build: SiteBuild):

@@ -7,7 +7,7 @@ import pytest
 from pufa.content.readtime import count_characters, reading_minutes
 from pufa.content.slugs import slugify_title
 from pufa.shared.formats import cn_date
-from pufa.site.render import md_text
+from pufa.site.render import page_text
 
 
 @pytest.mark.parametrize("text, minutes", [
@@ -45,13 +45,33 @@ def test_long_titles_are_cut_at_a_word_boundary():
 
 
 @pytest.mark.parametrize("raw, escaped", [
-    ("工资*加班费*", r"工资\*加班费\*"),
-    ("[标题]", r"\[标题\]"),
+    ("工资*加班费*", "工资&#42;加班费&#42;"),
+    ("[标题](javascript:x)", "&#91;标题&#93;(javascript:x)"),
     ("<script>", "&lt;script&gt;"),
-    ("A&B_C", r"A&amp;B\_C"),
+    ('A&B_C "引号"', "A&amp;B&#95;C &#34;引号&#34;"),
+    ("标题 {: onclick=alert(1) }", "标题 &#123;: onclick=alert(1) &#125;"),
+    ("# 不是标题", "&#35; 不是标题"),
+    ("- 不是列表", "&#45; 不是列表"),
+    ("12. 不是列表", "12&#46; 不是列表"),
+    ("第一段\r\n\n# 第二段", "第一段 # 第二段"),
+    ("a | b", "a &#124; b"),
+    ("2023年3月5日 · 第1期", "2023年3月5日 · 第1期"),
 ])
-def test_text_is_escaped_for_markdown(raw, escaped):
-    assert md_text(raw) == escaped
+def test_text_stays_text_in_markdown_and_html(raw, escaped):
+    assert page_text(raw) == escaped
+
+
+def test_page_text_renders_as_exactly_the_text_in_markdown_and_in_html():
+    import html
+
+    import markdown
+
+    raw = '# 标题*强调* _下划线_ [链接](x) {: onclick=alert(1) } | `代码` <b>&amp;'
+    rendered = markdown.markdown(str(page_text(raw)), extensions=["attr_list", "md_in_html", "tables"])
+    assert rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<") == 2
+    assert html.unescape(rendered[3:-4]) == raw
+    inside = markdown.markdown(f'<div markdown>\n<p markdown="span">{page_text(raw)}</p>\n</div>', extensions=["attr_list", "md_in_html"])
+    assert "onclick" not in inside.replace("onclick=alert(1)", "") and "<em>" not in inside and "<a " not in inside
 
 
 def test_dates_read_the_chinese_way():

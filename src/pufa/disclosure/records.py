@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 from pufa.privacy.identifiers import credit_code_problem
 from pufa.shared.records import IsoDate, Record, Text
 
-DECISION_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{2,16})〔(?P<year>\d{4})〕(?P<seq>\d{1,5})号$")
+DECISION_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{2,16})〔(?P<year>\d{4})〕(?P<seq>\d{1,5})号\Z")
 DEFAULT_DISPLAY_YEARS = 3
 
 

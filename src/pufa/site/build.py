@@ -33,8 +33,10 @@ from pufa.stats.store import read_store
 
 MARKERS = {"<!-- pufa:latest -->": "home_latest", "<!-- pufa:feeds -->": "subscribe_list"}
 """Where hand-written pages (the home page, /subscribe/) ask for a generated list."""
-ESCAPED_META = ("title", "description", "author")
-"""Front matter the theme prints into <head> and the header without escaping."""
+TEXT_META = ("title", "description", "author", "subtitle")
+"""Front matter the theme prints as text (in <head>, the header, the navigation)."""
+IDENTIFIER_META = ("template",)
+"""Front matter the theme uses as a name, never prints: left as written."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class SiteConfig:
     description: str | None
     publisher: str
     feed_items: object = feeds.DEFAULT_ITEMS
+    directory_urls: bool = True
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any]) -> SiteConfig:
@@ -57,6 +60,7 @@ class SiteConfig:
             config.get("site_description"),
             (extra.get("government") or {}).get("sponsor", config["site_name"]),
             (extra.get("feeds") or {}).get("items", feeds.DEFAULT_ITEMS),
+            bool(config.get("use_directory_urls", True)),
         )
 
 
@@ -70,6 +74,27 @@ class GeneratedFile:
     source: Path | None = None
     in_nav: bool = False
     origin: str = "pufa 生成"
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
+
+
+def output_path(src_uri: str, directory_urls: bool = True) -> str:
+    """Where MkDocs writes a file of docs/: x.md and x/index.md both become x/index.html."""
+    if not src_uri.endswith(".md"):
+        return src_uri
+    folder, _, name = src_uri[:-3].rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name in ("index", "README"):
+        return f"{prefix}index.html"
+    return f"{prefix}{name}/index.html" if directory_urls else f"{prefix}{name}.html"
 
 
 class PrivacyError(PufaError):
@@ -88,6 +113,7 @@ class SiteBuild:
 
     def __init__(self, root: Path, today: date, preview: bool, config: SiteConfig):
         self.root = root
+        self.directory_urls = config.directory_urls
         self.site: Site = load_site(root)
         self.today = today
         self.disclosure = load_disclosure(root / "data", root, today)
@@ -114,7 +140,8 @@ class SiteBuild:
 
     def generated_files(self, hand_written: Iterable[str] = ()) -> list[GeneratedFile]:
         """Every page, data file, article image and (empty, filled in later) feed file to add.
-        A path that a hand-written file in docs/ already has is an error naming both."""
+        A generated file that would land where a hand-written file of docs/ lands (the same
+        source path, or x.md beside x/index.md) is an error naming both."""
         pages = self.renderer.pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
@@ -124,10 +151,12 @@ class SiteBuild:
         files += [GeneratedFile(d.src_uri, d.content, origin="pufa 生成的开放数据") for d in self.disclosure_pages.data_files()]
         files += [GeneratedFile(a.src_uri, source=a.path, origin=str(a.path.relative_to(self.root))) for a in self.site.assets]
         files += [GeneratedFile(path, "", origin="pufa 生成的订阅源") for path in self.syndication.file_paths()]
-        taken = set(hand_written)
-        clashes = [f for f in files if f.src_uri in taken]
+        taken = {output_path(uri, self.directory_urls): uri for uri in hand_written}
+        clashes = [(taken[output_path(f.src_uri, self.directory_urls)], f) for f in files
+                   if output_path(f.src_uri, self.directory_urls) in taken]
         if clashes:
-            listed = "\n".join(f"  docs/{f.src_uri} 与 {f.origin}（网站中的 {f.src_uri}）" for f in clashes)
+            listed = "\n".join(f"  docs/{uri} 与 {f.origin}（网站中的 {output_path(f.src_uri, self.directory_urls)}）"
+                               for uri, f in clashes)
             raise CollisionError(
                 f"手写页面与生成的文件路径相同，生成的文件会覆盖手写页面：\n{listed}\n"
                 "请给 docs/ 中的文件改名或移走；栏目、主题、法规、公示等页面由 pufa 生成。"
@@ -151,11 +180,19 @@ class SiteBuild:
 
     @staticmethod
     def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-        """Front matter with the text the theme prints unescaped made safe: Markup, so a
-        template that escapes it again does not escape it twice, and the search index
-        (which takes the page title) holds it escaped too."""
-        return {key: escape(value) if key in ESCAPED_META and isinstance(value, str) else value
-                for key, value in meta.items()}
+        """Front matter made safe for Material, which prints title, description, subtitle,
+        status and more without escaping: every string becomes escaped Markup (a template
+        that escapes it again does not escape it twice, and the search index, which takes
+        the page title, holds it escaped too); text written as a list or number becomes text."""
+        safe: dict[str, Any] = {}
+        for key, value in meta.items():
+            if key in IDENTIFIER_META:
+                safe[key] = value
+            elif key in TEXT_META and not isinstance(value, str):
+                safe[key] = escape(str(value))
+            else:
+                safe[key] = _escaped(value)
+        return safe
 
     def page_context(self, src_uri: str) -> dict[str, Any]:
         """What the theme overrides need for one page: the feeds it offers for autodiscovery."""

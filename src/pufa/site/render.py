@@ -1,9 +1,14 @@
 """The one Jinja environment that turns models into generated pages, escaping by default.
 
-Autoescape is on, so every value a template prints is HTML-escaped unless Python marked
-it as markup. Text that lands in Markdown also needs Markdown's own markup escaped
-(``| md``), and text in YAML front matter is quoted (``| yaml``). Raw markup is marked
-explicitly, in Python, with ``pufa.shared.output.trusted_markup`` and a reason; templates never use ``safe``.
+Autoescape is on, and every string a template prints first goes through ``page_text``: the
+generated pages are Markdown with raw HTML in places and md_in_html blocks in others, and
+a value must stay text in all of them. So besides HTML's characters it turns the characters
+Markdown acts on (emphasis, links, tables, ``{: attr_list }``, a ``#`` or ``-`` that starts
+a block) into character references, which both Markdown and HTML show as the character and
+never act on, and a line break into a space (a blank line would end an HTML block and start
+new Markdown). Text in YAML front matter is quoted with ``| yaml``. Raw markup is marked
+explicitly, in Python, with ``pufa.shared.output.trusted_markup`` and a reason; templates
+never use ``safe``.
 """
 
 from __future__ import annotations
@@ -16,18 +21,41 @@ from markupsafe import Markup, escape
 
 from pufa.shared.formats import cn_date, format_yuan, number
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MARKDOWN_ANYWHERE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]|{}~^"})
+_BLOCK_START = re.compile(r"^(?:[#+\-=!:]|\d+(?=[.)]))")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]+\s*")
 
 
-def md_text(value: str) -> Markup:
-    """Text safe to place in Markdown: HTML-escaped and with Markdown's markup escaped."""
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(value))))
+def one_line(value: str) -> str:
+    """Line breaks and control characters, with the spaces around them, become one space."""
+    return _LINE_BREAKS.sub(" ", value)
+
+
+def page_text(value: str) -> Markup:
+    """Text that stays text wherever a generated page puts it: in Markdown, in raw HTML,
+    in an attribute or in an md_in_html block."""
+    text = str(escape(one_line(value))).translate(_MARKDOWN_ANYWHERE)
+    block = _BLOCK_START.match(text)
+    if block:  # 1. or - at the start of a paragraph would make a list, # a heading
+        marker = block.group(0)
+        end = len(marker) + 1 if marker[0].isdigit() else len(marker)
+        digits, punctuation = text[: len(marker)], text[len(marker) : end]
+        head = digits + f"&#{ord(punctuation)};" if marker[0].isdigit() else f"&#{ord(marker)};"
+        text = head + text[end:]
+    return Markup(text)
+
+
+def _finalize(value: object) -> object:
+    """Every printed value: strings become page text, markup and numbers pass."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return page_text(value)
+    return value
 
 
 def yaml_value(value: str) -> Markup:
     """A string as a quoted YAML scalar for front matter (JSON strings are valid YAML).
     What Material prints from front matter is escaped when the page is rendered."""
-    return Markup(json.dumps(value, ensure_ascii=False))
+    return Markup(json.dumps(one_line(value), ensure_ascii=False))
 
 
 class Renderer:
@@ -41,8 +69,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
         )
-        self._env.filters.update(cn_date=cn_date, md=md_text, number=number, yaml=yaml_value, yuan=format_yuan)
+        self._env.filters.update(cn_date=cn_date, number=number, yaml=yaml_value, yuan=format_yuan)
         self._env.globals.update(globals)
 
     def render(self, template: str, **context: object) -> str:
