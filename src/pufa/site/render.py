@@ -22,7 +22,9 @@ from markupsafe import Markup, escape
 from pufa.shared.formats import cn_date, format_yuan, number
 
 _MARKDOWN_ANYWHERE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]|{}~^"})
-_BLOCK_START = re.compile(r"^(?:[#+\-=!:]|\d+(?=[.)]))")
+_BLOCK_START = re.compile(r"(?:[+\-=!:>]|\d+(?=[.)]))")
+_INDENT = re.compile(r"^[ \t]*")
+_HASH = re.compile(r"(?<!&)#")  # every # but those of the character references made here
 _LINE_BREAKS = re.compile(r"\s*[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]+\s*")
 
 
@@ -34,14 +36,16 @@ def one_line(value: str) -> str:
 def page_text(value: str) -> Markup:
     """Text that stays text wherever a generated page puts it: in Markdown, in raw HTML,
     in an attribute or in an md_in_html block."""
-    text = str(escape(one_line(value))).translate(_MARKDOWN_ANYWHERE)
-    block = _BLOCK_START.match(text)
-    if block:  # 1. or - at the start of a paragraph would make a list, # a heading
+    text = _HASH.sub("&#35;", str(escape(one_line(value))).translate(_MARKDOWN_ANYWHERE))
+    indent = _INDENT.match(text).group(0)
+    text = (" " if indent else "") + text[len(indent) :]  # four spaces or a tab make code
+    block = _BLOCK_START.match(text, len(text) - len(text.lstrip(" ")))
+    if block:  # 1. or - at the start of a paragraph would make a list
         marker = block.group(0)
-        end = len(marker) + 1 if marker[0].isdigit() else len(marker)
-        digits, punctuation = text[: len(marker)], text[len(marker) : end]
-        head = digits + f"&#{ord(punctuation)};" if marker[0].isdigit() else f"&#{ord(marker)};"
-        text = head + text[end:]
+        start, end = block.start(), block.end()
+        if marker[0].isdigit():
+            start, end = end, end + 1
+        text = text[:start] + f"&#{ord(text[start])};" + text[end:]
     return Markup(text)
 
 
@@ -76,3 +80,7 @@ class Renderer:
 
     def render(self, template: str, **context: object) -> str:
         return self._env.get_template(template).render(**context)
+
+    def render_source(self, source: str, **context: object) -> str:
+        """A template given as text, under the same rules (for snippets and their tests)."""
+        return self._env.from_string(source).render(**context)
