@@ -41,6 +41,12 @@ def test_words_added_to_jieba_elsewhere_change_nothing_masking_does(project):
     build.register_search_words()  # a `mkdocs serve` rebuild registers them again
     for word in GLUED:
         jieba.add_word(word)  # the worst a shared dictionary could meet
-    assert masked_all() == as_imported
-    for word in GLUED:
-        jieba.del_word(word)
+    assert masked_all() == as_imported  # (conftest gives the next test jieba's dictionary as loaded)
+
+
+def test_slugs_do_not_change_with_words_registered_for_search():
+    from pufa.content.slugs import slugify_title
+
+    before = slugify_title("工伤认定申请被拒怎么办")
+    jieba.add_word("工伤认定")
+    assert slugify_title("工伤认定申请被拒怎么办") == before

@@ -5,23 +5,19 @@ numbers, phone numbers, bank accounts and home addresses are replaced. It masks 
 that looks like one, check digit or not: a mistyped ID number is still somebody's. (The
 build's detector, which must not cry wolf, is scanner.py.)
 
-Masking segments with a jieba tokenizer of its own: the build adds the site's terms to
-jieba's shared dictionary for Chinese search, and a name cut differently there would be
-masked differently by `pufa penalties import`, a first build and a `mkdocs serve` rebuild.
+Masking segments with jieba's stock dictionary (pufa.shared.segmenter), not the shared one
+the build adds the site's terms to: a name cut differently there would be masked differently
+by `pufa penalties import`, a first build and a `mkdocs serve` rebuild.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pufa.privacy.identifiers import NUMBER_RUN, WIDE_DIGITS, digits_of, number_kind
-
-if TYPE_CHECKING:
-    import jieba.posseg
+from pufa.shared.segmenter import stock_tagger
 
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里"
@@ -95,23 +91,9 @@ _NAME_ENDS = set("等于在的称向已共和与及为被将是也均都")
 _COMPANY_WORDS = ("公司", "集团", "建筑", "劳务", "工程", "有限", "科技", "商贸", "物业", "餐饮", "酒店", "服务", "项目")
 
 
-@functools.cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    """Masking's own part-of-speech tokenizer over jieba's stock dictionary, untouched by
-    any ``jieba.add_word`` elsewhere in the process. It loads on first use (about 0.6 s),
-    so only texts that need it pay for it; jieba's progress messages are kept quiet."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
-
-
 def _is_common_word(word: str) -> bool:
     """A word in jieba's dictionary that is not a person's name (尚未, 申请, 解除, 应当)."""
-    flag = _tagger().word_tag_tab.get(word)
+    flag = stock_tagger().word_tag_tab.get(word)
     return flag is not None and not flag.startswith("nr")
 
 
@@ -123,7 +105,7 @@ def person_names(text: str) -> list[str]:
     """Names of natural persons in ``text``: what jieba tags as a person name, a name after a
     word like 工人 or 劳动者, and the other names in a list (张三、李四等) with such a name."""
     names: list[str] = []
-    words = list(_tagger().cut(text))
+    words = list(stock_tagger().cut(text))
     for index, word in enumerate(words):
         candidate = word.word
         if word.flag == "nrt" and index > 0 and words[index - 1].word in COMPOUND_SURNAMES:
