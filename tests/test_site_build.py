@@ -105,7 +105,9 @@ def test_search_words_are_the_terms_file_and_registry_names_once_each(build: Sit
 
 
 def test_page_context_offers_the_site_feed_and_the_column_feed(build: SiteBuild):
-    feeds = build.page_context("ketang/2023/yi.md")["pufa_feeds"]
+    context = {"page": "页面"}
+    assert build.page_context("ketang/2023/yi.md", context) is context and context["page"] == "页面"
+    feeds = context["pufa_feeds"]
     assert [feed.path for feed in feeds] == ["", "ketang/"]
 
 

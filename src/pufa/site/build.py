@@ -170,9 +170,10 @@ class SiteBuild:
                 markdown = markdown.replace(marker, getattr(self.renderer, method)())
         return markdown
 
-    def collect_html(self, src_uri: str, html: str) -> None:
-        """Keep a rendered page's body for the feeds that carry it."""
+    def collect_html(self, src_uri: str, html: str) -> str:
+        """Keep a rendered page's body for the feeds that carry it; the HTML is unchanged."""
         self.syndication.collect(src_uri, html)
+        return html
 
     def feed_files(self) -> dict[str, str]:
         """Every feed file's text by its path; call once every page is rendered."""
@@ -194,9 +195,11 @@ class SiteBuild:
                 safe[key] = _escaped(value)
         return safe
 
-    def page_context(self, src_uri: str) -> dict[str, Any]:
-        """What the theme overrides need for one page: the feeds it offers for autodiscovery."""
-        return {"pufa_feeds": self.syndication.feeds_for_page(src_uri)}
+    def page_context(self, src_uri: str, context: dict[str, Any]) -> dict[str, Any]:
+        """``context`` with what the theme overrides need for the page: the feeds it offers
+        for autodiscovery."""
+        context["pufa_feeds"] = self.syndication.feeds_for_page(src_uri)
+        return context
 
     def search_words(self) -> list[str]:
         """Words Chinese search must keep whole (registered with jieba by ``register_search_words``)."""
