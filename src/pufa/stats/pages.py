@@ -14,6 +14,7 @@ from pufa.content.models import Column
 from pufa.shared.formats import cn_date, number
 from pufa.shared.output import Page, Render, trusted_markup
 from pufa.stats.report import Period, ReadingReport
+from pufa.stats.store import SOURCE_NAMES, SOURCES
 
 CHART_HEIGHT = 220  # px of the plot area
 LABELS_HEIGHT = 48  # px under it for the month and year
@@ -97,8 +98,9 @@ def trend_svg(periods: list[Period], title_id: str = "pufa-trend-title") -> str:
 
 def as_of_sentence(report: ReadingReport) -> str:
     """Which day each source's figures run to: 公众号数据截至 2024年6月30日，网站数据截至 …"""
-    names = {"wechat": "公众号", "web": "网站"}
-    return "，".join(f"{names[source]}数据截至 {cn_date(report.as_of[source])}" for source in names if source in report.as_of)
+    return "，".join(
+        f"{SOURCE_NAMES[source]}数据截至 {cn_date(report.as_of[source])}" for source in SOURCES if source in report.as_of
+    )
 
 
 class StatsPages:
