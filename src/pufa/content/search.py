@@ -10,6 +10,7 @@ UTF-8 needs three; rewriting it unescaped changes no data, only bytes.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from pufa.content.registry import Registries
@@ -34,11 +35,13 @@ def search_terms(registries: Registries, terms_file: Path) -> list[str]:
 
 
 def require_segmenter() -> None:
-    """Material's search silently skips Chinese segmentation without jieba: fail instead."""
+    """Material's search silently skips Chinese segmentation without jieba: fail instead.
+    jieba's progress messages ("Building prefix dict ...") are kept out of the build's output."""
     try:
-        import jieba  # noqa: F401
+        import jieba
     except ImportError:
         raise SearchError("缺少 jieba：中文搜索无法分词。请运行 make serve 或 pip install -e . 安装依赖。") from None
+    jieba.setLogLevel(logging.WARNING)
 
 
 def register_words(words: list[str]) -> None:
