@@ -55,7 +55,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 def on_env(env, config, files):  # every page is rendered and nothing written yet: fill in the feeds
     with _reported():
-        for path, text in _build.feed_files().items():
+        for path, text in _build.finish_rendering().items():
             files.get_file_from_path(path).content_string = text
     return env
 

@@ -52,7 +52,7 @@ def test_the_hook_is_small_and_uses_only_the_public_entry_points():
     assert len(code_lines) <= 60, f"the hook has {len(code_lines)} lines"
     modules_used = {node.module for node in imports(ast.parse(hook)) if isinstance(node, ast.ImportFrom)}
     assert {m for m in modules_used if m.startswith("pufa")} == {"pufa.site.build", "pufa.shared.errors"}
-    assert "_build." not in re.sub(r"_build\.(generated_files|fill_markers|collect_html|feed_files|page_meta|"
+    assert "_build." not in re.sub(r"_build\.(generated_files|fill_markers|collect_html|finish_rendering|page_meta|"
                                    r"page_context|register_search_words|finish)\(", "", hook)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from pufa.content.body import article_problems
 from pufa.content.corpus import load_site
 from pufa.content.scaffold import create_article
 from pufa.content.schema import SCHEMA_PATH, render_schema
@@ -58,6 +59,9 @@ def main() -> None:
 @root_option
 def check(root: Path) -> None:
     site = load_site(root)
+    unsafe = [problem for article in site.articles for problem in article_problems(article)]
+    if unsafe:
+        raise ContentError(unsafe)
     today = clock.today()
     disclosure = load_disclosure(root / "data", root, today)
     snapshots = read_store(root / "data" / "stats" / "reads.csv")

@@ -3,7 +3,7 @@
 The hook forwards MkDocs' events and knows nothing deeper; what to add, what to fill in and
 what to refuse is decided here, so the rules stay testable without MkDocs. The interface:
 ``from_mkdocs`` (read the settings), ``generated_files``, ``fill_markers``, ``collect_html``,
-``feed_files``, ``page_meta``, ``page_context``, ``search_words`` and ``finish``.
+``finish_rendering``, ``page_meta``, ``page_context``, ``search_words`` and ``finish``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from typing import Any
 from markupsafe import escape
 
 from pufa.content import search
+from pufa.content.body import body_problems, located_problems, sanitize
 from pufa.content.corpus import Site, load_site
 from pufa.disclosure.loading import load_disclosure
 from pufa.disclosure.pages import DisclosurePages, disclosure_feed
 from pufa.privacy import scanner
 from pufa.shared import clock
-from pufa.shared.errors import PufaError
+from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import write_atomic
 from pufa.site import feeds
 from pufa.site.pages import STATUS_LABELS, PageRenderer
@@ -130,6 +131,8 @@ class SiteBuild:
         self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
+        self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}
+        self._body_problems: list[Problem] = []
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
@@ -171,12 +174,24 @@ class SiteBuild:
         return markdown
 
     def collect_html(self, src_uri: str, html: str) -> str:
-        """Keep a rendered page's body for the feeds that carry it; the HTML is unchanged."""
+        """A rendered page as it may be published: an article's body checked against the
+        body policy (problems are kept for ``finish_rendering``) and sanitised; the feeds
+        that carry the body keep it."""
+        article = self._articles.get(src_uri)
+        start, end = html.find(feeds.BODY_START), html.find(feeds.BODY_END)
+        if article is not None and 0 <= start < end:
+            body = html[start + len(feeds.BODY_START) : end]
+            self._body_problems += located_problems(article, body_problems(body))
+            html = html[: start + len(feeds.BODY_START)] + sanitize(body) + html[end:]
         self.syndication.collect(src_uri, html)
         return html
 
-    def feed_files(self) -> dict[str, str]:
-        """Every feed file's text by its path; call once every page is rendered."""
+    def finish_rendering(self) -> dict[str, str]:
+        """Once every page is rendered and nothing is written: refuse the build if a body
+        holds what may not be published (naming article and line), else every feed file's
+        text by its path."""
+        if self._body_problems:
+            raise ContentError(self._body_problems)
         return self.syndication.render()
 
     @staticmethod

@@ -1,0 +1,157 @@
+"""What an article body may contain once rendered: the allowed HTML, links and images.
+
+Editors write Markdown; raw HTML is allowed only for what Markdown cannot say (a table cell
+that spans columns, <details>, <sup>, <mark>, <abbr>...). Nothing that runs (<script>, event
+handlers such as onclick, javascript: and data: addresses), embeds another page or program
+(<iframe>, <object>, <embed>, <form>) or loads anything from another host (an image, a
+stylesheet) may be published: the site speaks for a government body and makes no request
+to a third party. ``body_problems`` names each such thing so that `pufa check` and the build
+can point at the file and line; ``sanitize`` passes every published body through nh3
+(ammonia, a browser-grade HTML parser) with the same allow-list, so a trick the check's
+parser reads differently from a browser is removed all the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+
+from pufa.content.models import Article
+from pufa.shared.errors import Problem
+
+ALLOWED_TAGS = frozenset(
+    "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre s small span strong sub summary sup "
+    "table tbody td tfoot th thead time tr u ul".split()
+)
+GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
+TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "rel"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "td": frozenset({"colspan", "rowspan", "align", "style"}),
+    "th": frozenset({"colspan", "rowspan", "align", "scope", "style"}),
+    "ol": frozenset({"start", "type", "reversed"}),
+    "li": frozenset({"value"}),
+    "details": frozenset({"open"}),
+    "time": frozenset({"datetime"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+}
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+STYLE_PROPERTIES = frozenset({"text-align"})  # what Markdown tables write for column alignment
+RUNNING_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+                          "form", "input", "button", "textarea", "select", "link", "meta", "base", "svg",
+                          "math", "video", "audio", "source", "track", "portal", "template"})
+
+
+@dataclass(frozen=True)
+class BodyProblem:
+    """Something a body may not publish; ``needle`` is text to find it by in the source."""
+
+    message: str
+    needle: str
+
+
+def _scheme(url: str) -> str | None:
+    """The scheme a browser would see: it ignores tabs, line breaks and leading spaces."""
+    cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip().lower()
+    head = cleaned.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return head.split(":", 1)[0] if ":" in head else None
+
+
+def is_local(url: str) -> bool:
+    """A path on this site: no scheme and no host (//host/x is another host)."""
+    cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip()
+    return _scheme(cleaned) is None and not cleaned.startswith(("//", "\\\\", "/\\", "\\/")) and not urlsplit(cleaned).netloc
+
+
+class _Inspector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[BodyProblem] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in RUNNING_TAGS:
+            self.problems.append(BodyProblem(f"不允许的 HTML 标签 <{tag}>（可能运行脚本、嵌入或加载其他网站的内容）", f"<{tag}"))
+        elif tag not in ALLOWED_TAGS:
+            self.problems.append(BodyProblem(f"不允许的 HTML 标签 <{tag}>，正文可用的 HTML 见 README“文章中的 HTML”", f"<{tag}"))
+        allowed = GLOBAL_ATTRIBUTES | TAG_ATTRIBUTES.get(tag, frozenset())
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.problems.append(BodyProblem(f"不允许事件属性 {name}（会在读者的浏览器中运行脚本）", name))
+            elif name not in allowed:
+                self.problems.append(BodyProblem(f"<{tag}> 不允许属性 {name}", name))
+            elif name == "style" and not _style_is_alignment(value):
+                self.problems.append(BodyProblem(f"style 只能设置 text-align（实际为“{value}”）", value or name))
+            elif name == "href" and _scheme(value) not in LINK_SCHEMES | {None}:
+                self.problems.append(BodyProblem(f"链接地址不能以 {_scheme(value)}: 开头（只能是本站路径、http(s)、mailto 或 tel）", value))
+            elif name == "src" and not is_local(value):
+                self.problems.append(BodyProblem(f"图片不能从其他网站或 {_scheme(value) or '外部'} 地址加载（{value[:60]}）：请把图片放在文章旁边", value))
+
+    handle_startendtag = handle_starttag
+
+
+def _style_is_alignment(style: str) -> bool:
+    declarations = [d.strip() for d in style.split(";") if d.strip()]
+    for declaration in declarations:
+        name, _, value = declaration.partition(":")
+        if name.strip().lower() not in STYLE_PROPERTIES or value.strip().lower() not in ("left", "right", "center"):
+            return False
+    return True
+
+
+def body_problems(html: str) -> list[BodyProblem]:
+    """Everything in a rendered body that may not be published, in order."""
+    inspector = _Inspector()
+    inspector.feed(html)
+    inspector.close()
+    return inspector.problems
+
+
+def _local_resource(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "src" and not is_local(value):
+        return None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """The body with anything outside the allow-list removed (nh3), whatever the check saw."""
+    attributes = {tag: set(names) for tag, names in TAG_ATTRIBUTES.items()}
+    attributes["*"] = set(GLOBAL_ATTRIBUTES)
+    return nh3.clean(
+        html, tags=set(ALLOWED_TAGS), attributes=attributes, attribute_filter=_local_resource,
+        clean_content_tags={"script", "style"}, strip_comments=True, link_rel=None,
+        url_schemes=set(LINK_SCHEMES), filter_style_properties=set(STYLE_PROPERTIES),
+    )
+
+
+def line_of(needle: str, source: str, first_line: int) -> int | None:
+    """The line of the source (counting from ``first_line``) where ``needle`` first appears;
+    the rendered value may have been written with character references (java&#x09;script),
+    so shorter and shorter beginnings of it are tried, down to four characters."""
+    lowered = source.lower()
+    for length in range(len(needle), min(len(needle), 4) - 1, -1):
+        position = lowered.find(needle[:length].lower())
+        if position >= 0:
+            return first_line + source.count("\n", 0, position)
+    return None
+
+
+MARKDOWN_EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details", "pymdownx.superfences"]
+"""The Markdown extensions of mkdocs.yml that shape a body's HTML, for checking without a build."""
+
+
+def article_problems(article: Article) -> list[Problem]:
+    """What `pufa check` finds in an article's body, rendered as the site would, by line."""
+    import markdown
+
+    html = markdown.markdown(article.body, extensions=MARKDOWN_EXTENSIONS)
+    return located_problems(article, body_problems(html))
+
+
+def located_problems(article: Article, found: list[BodyProblem]) -> list[Problem]:
+    return [Problem(article.source, p.message, line_of(p.needle, article.body, article.body_line)) for p in found]
