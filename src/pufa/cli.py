@@ -59,7 +59,8 @@ def main() -> None:
 @root_option
 def check(root: Path) -> None:
     site = load_site(root)
-    unsafe = [problem for article in site.articles for problem in article_problems(article)]
+    assets = {asset.src_uri for asset in site.assets}
+    unsafe = [problem for article in site.articles for problem in article_problems(article, assets)]
     if unsafe:
         raise ContentError(unsafe)
     today = clock.today()

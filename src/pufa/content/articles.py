@@ -6,12 +6,14 @@ The folder layout is part of the contract: articles/<column-slug>/<year>/<slug>.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from pufa.content.body import line_of, svg_problems
 from pufa.content.models import SLUG_PATTERN, Article, FrontMatter
 from pufa.content.registry import Registries, unknown_names
 from pufa.shared.errors import ContentError, Problem
@@ -28,19 +30,52 @@ _LAYOUT = "文章应放在 articles/<栏目>/<年份>/<slug>.md"
 PLACEHOLDER = "待填写"
 
 
+ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"})
+"""What may be published beside the articles (any case: cameras write .JPG)."""
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
+_BACKUP_SUFFIXES = frozenset({".bak", ".swp", ".swo", ".tmp", ".orig", ".old"})
+_SYMLINK = "是符号链接：文章目录中不能有链接（它可以指向本机任何文件），请换成文件本身"
+
+
+def _svg_file_problems(path: Path, shown: Path) -> list[Problem]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [Problem(shown, "SVG 图片应使用 UTF-8 编码")]
+    return [Problem(shown, p.message, line_of(p.needle, text, 1) if p.needle else None) for p in svg_problems(text)]
+
+
+def _is_backup_or_system(name: str) -> bool:
+    """Editor backups (x.md~, .x.md.swp, #x#, x.bak) and files the system writes by itself."""
+    lowered = name.lower()
+    return (name.startswith((".", "#", "~$")) or name.endswith("~") or lowered in _SYSTEM_FILES
+            or Path(lowered).suffix in _BACKUP_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class Asset:
-    """A file beside the articles (an image) copied to the same place in the site."""
+    """A file beside the articles (an image, a PDF) copied to the same place in the site."""
 
     src_uri: str
     path: Path
 
 
-def load_articles(articles_dir: Path, root: Path, registries: Registries) -> list[Article]:
+@dataclass
+class ArticleFiles:
+    markdown: list[Path] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+    """Editor backups and system files: neither read nor published."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_articles(articles_dir: Path, root: Path, registries: Registries,
+                  files: ArticleFiles | None = None) -> list[Article]:
     """Every valid article, newest first; raises ContentError listing all problems."""
-    problems: list[Problem] = []
+    files = files or article_files(articles_dir, root)
+    problems: list[Problem] = list(files.problems)
     articles: list[Article] = []
-    for path in sorted(articles_dir.rglob("*.md")):
+    for path in files.markdown:
         shown = path.relative_to(root)
         try:
             doc = split_document(read_text(path, shown), shown)
@@ -56,13 +91,38 @@ def load_articles(articles_dir: Path, root: Path, registries: Registries) -> lis
     return sorted(articles, key=lambda a: (a.meta.date, a.meta.issue or 0, a.slug), reverse=True)
 
 
-def find_assets(articles_dir: Path) -> list[Asset]:
-    """Images and other files that live beside the articles, keyed by their site path."""
-    return [
-        Asset(path.relative_to(articles_dir).as_posix(), path)
-        for path in sorted(articles_dir.rglob("*"))
-        if path.is_file() and path.suffix != ".md" and not path.name.startswith(".")
-    ]
+def article_files(articles_dir: Path, root: Path) -> ArticleFiles:
+    """What lies under articles/, sorted out. Only articles (.md) and the images and PDFs
+    beside them are read or published; a symbolic link (it could publish any file on the
+    machine), a draft saved as .MD and any other kind of file are problems naming the file,
+    editor backups and system files are left alone. Folders are walked without following links."""
+    found = ArticleFiles()
+    for folder, subfolders, names in os.walk(articles_dir, followlinks=False):
+        base = Path(folder)
+        for name in sorted(subfolders):
+            if (base / name).is_symlink():
+                found.problems.append(Problem((base / name).relative_to(root), _SYMLINK))
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and not (base / name).is_symlink())
+        for name in sorted(names):
+            path = base / name
+            shown = path.relative_to(root)
+            suffix = path.suffix
+            if _is_backup_or_system(name):
+                found.ignored.append(shown)
+            elif path.is_symlink():
+                found.problems.append(Problem(shown, _SYMLINK))
+            elif suffix == ".md":
+                found.markdown.append(path)
+            elif suffix.lower() == ".md":
+                found.problems.append(Problem(shown, f"扩展名应为小写 .md（{name} 不会被当作文章读取，也不会发布）"))
+            elif suffix.lower() in ASSET_SUFFIXES:
+                found.assets.append(Asset(path.relative_to(articles_dir).as_posix(), path))
+                if suffix.lower() == ".svg":
+                    found.problems += _svg_file_problems(path, shown)
+            else:
+                allowed = "、".join(sorted(ASSET_SUFFIXES))
+                found.problems.append(Problem(shown, f"文章目录中只能放文章（.md）和图片、PDF（{allowed}），此文件不会发布"))
+    return found
 
 
 def _validate(
@@ -102,17 +162,24 @@ def _validate(
         problem("date", f"发布日期 {meta.date} 与所在年份目录 {year_dir}/ 不一致")
     if meta.updated is not None and meta.updated < meta.date:
         problem("updated", f"更新日期 {meta.updated} 早于发布日期 {meta.date}")
-    for field, known in (("topics", registries.topics), ("audiences", registries.audiences)):
-        for message in unknown_names(getattr(meta, field), [item.name for item in known]):
-            problem(field, f"{message}，请使用 data/{field}.yml 中登记的名称")
+    for registry, known in (("topics", registries.topics), ("audiences", registries.audiences)):
+        for message in unknown_names(getattr(meta, registry), [item.name for item in known]):
+            problem(registry, f"{message}，请使用 data/{registry}.yml 中登记的名称")
     if not meta.draft and PLACEHOLDER in meta.summary:
         problem("summary", f"摘要还是“{PLACEHOLDER}”的占位文字，请改写后再发布")
     if meta.review is None and not meta.draft:
         problem("review", "缺少法制审核（review: {reviewer: 审核人, date: 审核日期}），未经审核的文章不能发布")
     if meta.review is not None and meta.review.date > meta.date:
         problem("review", f"审核日期 {meta.review.date} 晚于发布日期 {meta.date}：应先审核后发布")
-    if meta.cover is not None and not (file.parent / meta.cover).is_file():
-        problem("cover", f"找不到封面图片 {meta.cover}（路径相对于文章所在目录）")
+    if meta.cover is not None:
+        cover = file.parent / meta.cover
+        inside = os.path.realpath(cover).startswith(os.path.realpath(articles_dir) + os.sep)
+        if not inside or cover.is_symlink():
+            problem("cover", f"封面图片 {meta.cover} 不在 articles/ 目录中：图片应放在文章旁边")
+        elif not cover.is_file():
+            problem("cover", f"找不到封面图片 {meta.cover}（路径相对于文章所在目录）")
+        elif cover.suffix.lower() not in ASSET_SUFFIXES - {".pdf"}:
+            problem("cover", f"封面应为图片（{cover.suffix} 不是图片）")
     problems += found
     if found or column is None:
         return None

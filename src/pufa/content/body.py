@@ -13,9 +13,12 @@ parser reads differently from a browser is removed all the same.
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import nh3
 
@@ -68,10 +71,20 @@ def is_local(url: str) -> bool:
     return _scheme(cleaned) is None and not cleaned.startswith(("//", "\\\\", "/\\", "\\/")) and not urlsplit(cleaned).netloc
 
 
+def site_path(base: str, url: str) -> str | None:
+    """The site path a local ``url`` on a page in folder ``base`` points to, or None when
+    it climbs out of the site (../../../etc/passwd)."""
+    path = unquote(urlsplit(url.strip()).path)
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base, path)
+    normal = posixpath.normpath(joined) if joined else ""
+    return None if normal == ".." or normal.startswith("../") else normal
+
+
 class _Inspector(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, image_exists: Callable[[str], bool] | None) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[BodyProblem] = []
+        self.image_exists = image_exists
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in RUNNING_TAGS:
@@ -91,6 +104,8 @@ class _Inspector(HTMLParser):
                 self.problems.append(BodyProblem(f"链接地址不能以 {_scheme(value)}: 开头（只能是本站路径、http(s)、mailto 或 tel）", value))
             elif name == "src" and not is_local(value):
                 self.problems.append(BodyProblem(f"图片不能从其他网站或 {_scheme(value) or '外部'} 地址加载（{value[:60]}）：请把图片放在文章旁边", value))
+            elif name == "src" and self.image_exists is not None and not self.image_exists(value):
+                self.problems.append(BodyProblem(f"找不到图片 {value}：图片应放在 articles/ 下文章旁边，路径相对于文章所在目录", value))
 
     handle_startendtag = handle_starttag
 
@@ -104,9 +119,10 @@ def _style_is_alignment(style: str) -> bool:
     return True
 
 
-def body_problems(html: str) -> list[BodyProblem]:
-    """Everything in a rendered body that may not be published, in order."""
-    inspector = _Inspector()
+def body_problems(html: str, image_exists: Callable[[str], bool] | None = None) -> list[BodyProblem]:
+    """Everything in a rendered body that may not be published, in order; with
+    ``image_exists``, also every local image it cannot find."""
+    inspector = _Inspector(image_exists)
     inspector.feed(html)
     inspector.close()
     return inspector.problems
@@ -145,13 +161,44 @@ MARKDOWN_EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables",
 """The Markdown extensions of mkdocs.yml that shape a body's HTML, for checking without a build."""
 
 
-def article_problems(article: Article) -> list[Problem]:
-    """What `pufa check` finds in an article's body, rendered as the site would, by line."""
+def article_problems(article: Article, assets: Collection[str]) -> list[Problem]:
+    """What `pufa check` finds in an article's body, rendered as the site would, by line.
+    Images are still written relative to the article's folder here (``assets`` are site paths)."""
     import markdown
 
     html = markdown.markdown(article.body, extensions=MARKDOWN_EXTENSIONS)
-    return located_problems(article, body_problems(html))
+    folder = posixpath.dirname(article.src_uri)
+    return located_problems(article, body_problems(html, lambda src: site_path(folder, src) in assets))
 
 
 def located_problems(article: Article, found: list[BodyProblem]) -> list[Problem]:
     return [Problem(article.source, p.message, line_of(p.needle, article.body, article.body_line)) for p in found]
+
+
+SVG_RUNNING = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "image", "use"})
+"""SVG elements that run code, embed HTML or load another file (image and use may point anywhere)."""
+
+
+def svg_problems(text: str) -> list[BodyProblem]:
+    """What an SVG beside the articles may not hold: opened by its own address it is a page of
+    this site, so a script in it would run here, and it must load nothing from elsewhere."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        return [BodyProblem(f"不是有效的 SVG 图片（第 {exc.position[0]} 行：XML 格式错误）", "")]
+    problems = []
+    for element in root.iter():
+        name = str(element.tag).rsplit("}", 1)[-1]
+        if name.lower() in SVG_RUNNING:
+            problems.append(BodyProblem(f"SVG 图片中不允许 <{name}>（会运行脚本、嵌入网页或加载其他文件）", f"<{name}"))
+        if name.lower() == "style" and any(word in (element.text or "").lower() for word in ("url(", "@import", "expression(")):
+            problems.append(BodyProblem("SVG 图片的样式中不允许 url()、@import（会从其他地址加载内容）", "<style"))
+        for attribute, value in element.attrib.items():
+            local = attribute.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                problems.append(BodyProblem(f"SVG 图片中不允许事件属性 {local}（会运行脚本）", local))
+            elif local == "href" and not value.strip().startswith("#"):
+                problems.append(BodyProblem(f"SVG 图片中的链接只能指向图片内部（#…），实际为“{value[:60]}”", value))
+            elif "url(" in value.lower() and not value.replace(" ", "").lower().startswith("url(#"):
+                problems.append(BodyProblem(f"SVG 图片中的 {local} 只能引用图片内部（url(#…)）", value))
+    return problems

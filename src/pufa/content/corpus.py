@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pufa.content.articles import Asset, find_assets, load_articles
+from pufa.content.articles import Asset, article_files, load_articles
 from pufa.content.citations import Citation, LawBook, article_citations
 from pufa.content.models import Article, Column
 from pufa.content.registry import Registries, load_registries
@@ -34,7 +34,8 @@ def load_site(root: Path) -> Site:
     """Load data/ and articles/ under ``root``; raises ContentError on any problem."""
     registries = load_registries(root / "data", root)
     articles_dir = root / "articles"
-    articles = load_articles(articles_dir, root, registries)
+    files = article_files(articles_dir, root)
+    articles = load_articles(articles_dir, root, registries, files)
     book = LawBook(registries.laws)
     citations: dict[str, tuple[Citation, ...]] = {}
     problems: list[Problem] = []
@@ -43,4 +44,4 @@ def load_site(root: Path) -> Site:
         problems += found
     if problems:
         raise ContentError(problems)
-    return Site(registries, tuple(articles), tuple(find_assets(articles_dir)), citations)
+    return Site(registries, tuple(articles), tuple(files.assets), citations)

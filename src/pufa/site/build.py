@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import escape
 
 from pufa.content import search
-from pufa.content.body import body_problems, located_problems, sanitize
+from pufa.content.body import body_problems, located_problems, sanitize, site_path
 from pufa.content.corpus import Site, load_site
 from pufa.disclosure.loading import load_disclosure
 from pufa.disclosure.pages import DisclosurePages, disclosure_feed
@@ -133,6 +133,7 @@ class SiteBuild:
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}
         self._body_problems: list[Problem] = []
+        self._asset_paths = {asset.src_uri for asset in self.site.assets}
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
@@ -181,7 +182,8 @@ class SiteBuild:
         start, end = html.find(feeds.BODY_START), html.find(feeds.BODY_END)
         if article is not None and 0 <= start < end:
             body = html[start + len(feeds.BODY_START) : end]
-            self._body_problems += located_problems(article, body_problems(body))
+            found = body_problems(body, lambda src: site_path(article.url, src) in self._asset_paths)
+            self._body_problems += located_problems(article, found)
             html = html[: start + len(feeds.BODY_START)] + sanitize(body) + html[end:]
         self.syndication.collect(src_uri, html)
         return html
