@@ -10,9 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from click.testing import CliRunner
 from htmltools import read
 
+from pufa.cli import main
 from pufa.disclosure.lifecycle import (
     add_months,
     display_end,
@@ -170,10 +171,16 @@ def test_open_data_uses_the_national_field_names_and_opens_in_excel(sample_site:
     assert data["记录"] == rows
 
 
-def test_personal_data_in_the_sample_facts_never_reaches_the_site(sample_site: Path):
-    source = (CORPUS / "data" / "penalties" / "2023-012.yml").read_text("utf-8")
+def test_personal_data_in_a_records_facts_never_reaches_the_site(project):
+    """A record written by hand with an inspector's raw notes: `pufa check` refuses it, and
+    should it be built all the same, its facts are masked on every page."""
+    record = project.root / "data" / "penalties" / "2023-012.yml"
+    raw = "投诉人曹玉兰（身份证号11010519491231002X，手机13812345678，家住示例区幸福路8号3栋201室）提供了考勤记录和工资卡（卡号6222021234567890128）流水。"
+    record.write_text(record.read_text("utf-8").replace("投诉人曹玉兰（家住示例区幸福路8号3栋201室）提供了考勤记录和工资卡流水。", raw), "utf-8")
     secrets = ["11010519491231002X", "13812345678", "6222021234567890128", "曹玉兰", "幸福路8号"]
-    assert all(secret in source for secret in secrets)  # the raw record really holds them
+    assert all(secret in record.read_text("utf-8") for secret in secrets)  # the raw record really holds them
+    project.article("ketang/2023/yi.md")
+    sample_site = project.build().site
     for path in sample_site.rglob("*"):
         if path.suffix in {".html", ".xml", ".json", ".csv"}:
             text = path.read_text("utf-8", errors="replace")
@@ -181,6 +188,8 @@ def test_personal_data_in_the_sample_facts_never_reaches_the_site(sample_site: P
                 assert secret not in text, (path, secret)
     page = read(sample_site, "/disclosure/2023-012/")
     assert "投诉人曹某某（身份证号（已隐去），手机（已隐去），家住（已隐去））" in page
+    checked = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert checked.exit_code == 1 and "data/penalties/2023-012.yml:7: 疑似身份证号 110105********002X" in checked.output
     assert "褚四" in page  # the legal representative is shown, as the rules require
 
 

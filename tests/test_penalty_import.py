@@ -239,3 +239,18 @@ def test_an_existing_record_under_another_file_name_still_claims_its_number(root
     (folder / "2024-001.yml").rename(folder / "renamed.yml")  # 示人社监罚〔2024〕1号
     with pytest.raises(ImportFailed, match="相同"):
         plan_import(write_csv(root / "export.csv", [row(1, doc="示人社劳监罚[2024]1号")]), root)
+
+
+@pytest.mark.parametrize(("changes", "column", "kind"), [
+    ({"content": "罚款5,000元，联系人手机13812345678"}, "处罚内容", "手机号"),
+    ({"basis": "《劳动保障监察条例》第二十六条（当事人身份证号11010519491231002X）"}, "处罚依据", "身份证号"),
+    ({"party": "个体户张三（卡号6222021234567890128）"}, "行政相对人名称", "银行卡号"),
+])
+def test_personal_numbers_outside_the_facts_are_refused_before_anything_is_written(root: Path, changes, column, kind):
+    before = penalty_files(root)
+    source = write_csv(root / "export.csv", [row(1), row(2, **changes)])
+    with pytest.raises(ImportFailed) as error:
+        plan_import(source, root)
+    assert f"export.csv 第 4 行，“{column}”列：含有疑似{kind}" in str(error.value)
+    assert "13812345678" not in str(error.value) and "11010519491231002X" not in str(error.value)
+    assert penalty_files(root) == before

@@ -18,8 +18,9 @@ from pufa.content.scaffold import create_article
 from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
+from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.shared import clock
-from pufa.shared.errors import ContentError, PufaError
+from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import write_atomic
 from pufa.stats import importer as stats_import
 from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
@@ -66,6 +67,11 @@ def check(root: Path) -> None:
     today = clock.today()
     disclosure = load_disclosure(root / "data", root, today)
     snapshots = read_store(root / "data" / "stats" / "reads.csv")
+    problems: list[Problem] = []
+    allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
+    problems += source_problems(root, allowed)
+    if problems:
+        raise ContentError(problems)
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
     click.echo(f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。")

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from pufa.disclosure.lifecycle import earliest_credit_repair
 from pufa.disclosure.records import Penalty, decision_slug
 from pufa.privacy.masking import mask_personal_data
+from pufa.privacy.scanner import find_leaks
 from pufa.shared.errors import Problem, PufaError
 from pufa.shared.files import write_atomic
 from pufa.shared.records import read_folder
@@ -54,6 +55,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("party", "credit_code", "legal_representative", "decision_number", "violation_type", "facts",
             "basis", "category", "content", "fine", "decision_date", "authority", "authority_code")
 SITE_ONLY = ("arrears_paid", "credit_repair_date", "withdrawal")
+UNMASKED_TEXT = ("party", "legal_representative", "violation_type", "basis", "category", "content", "authority")
+"""Text published as exported (违法事实 alone is masked on the way in)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,14 @@ def plan_import(source: Path, root: Path) -> ImportPlan:
         if masked.count:
             plan.masked.append(f"第 {row.number} 行：违法事实中隐去 {masked.count} 处个人信息")
         values["facts"] = masked.text
+        for name in UNMASKED_TEXT:  # published as written: a personal number there is refused
+            for leak in find_leaks(str(values.get(name, "")), source.name):
+                problems.append(ImportProblem(
+                    source.name, row.number, headers[name],
+                    f"含有疑似{leak.kind} {leak.masked}，不能公示：请在导出文件中删除后再导入",
+                ))
+        if any(p.row == row.number for p in problems):
+            continue
         path, old = existing.get(number, (None, {}))
         for name in SITE_ONLY + ("workers", "wages_owed"):
             if name in old and name not in values:

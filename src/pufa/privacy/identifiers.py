@@ -55,6 +55,18 @@ def is_id_number(text: str) -> bool:
     return id_check_digit(text[:17]) == text[17].upper()
 
 
+def is_old_id_number(text: str) -> bool:
+    """A plausible 15-digit ID number (issued until 1999, still on old records): known region
+    digit and a real birth date 19YYMMDD; it has no check digit."""
+    if len(text) != 15 or not text.isdigit() or text[0] not in "12345678":
+        return False
+    try:
+        date(1900 + int(text[6:8]), int(text[8:10]), int(text[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
 def passes_luhn(digits: str) -> bool:
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -92,3 +104,24 @@ def number_kind(digits: str) -> str | None:
     if 16 <= len(digits) <= 19 and digits.isdigit():
         return "card"
     return None
+
+
+_GROUP = r"[ \-\u00a0\u2010-\u2015]"
+# A personal number only as people write that kind of number: contiguous, or an ID as 6-8-4
+# (old ones 6-6-3), a mobile as 3-4-4 (maybe after +86), a card in groups of four; one kind of
+# separator throughout, and never one figure of a list of figures that merely sit side by side
+# ("2024 36 1126 16,719,720.04" in a table flattened into text is not a card number).
+WRITTEN_NUMBER = re.compile(
+    rf"""
+    (?<![0-9A-Za-z])(?<!\d{_GROUP})(?<!\d[.,/:])
+    (?:
+        (?:\+?86{_GROUP}?)?1[3-9]\d(?P<mobile>{_GROUP}?)\d{{4}}(?P=mobile)\d{{4}}
+      | \d{{6}}(?P<id>{_GROUP}?)\d{{8}}(?P=id)\d{{3}}[0-9Xx]
+      | \d{{6}}(?P<old>{_GROUP}?)\d{{6}}(?P=old)\d{{3}}
+      | \d{{4}}(?P<card>{_GROUP}?)\d{{4}}(?P=card)\d{{4}}(?P=card)\d{{4}}(?:(?P=card)\d{{1,3}})?
+      | \d{{16,19}}
+    )
+    (?![0-9A-Za-z])(?!{_GROUP}\d)(?![.,/]\d)
+    """,
+    re.VERBOSE,
+)

@@ -7,26 +7,35 @@ the organisations the site is required to name are accepted.
 
 from __future__ import annotations
 
+import gzip
 import html
+import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pufa.privacy.identifiers import (
-    NUMBER_RUN, WIDE_DIGITS, credit_code_problem, digits_of, is_id_number, number_kind, passes_luhn,
+    WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number, is_old_id_number, passes_luhn,
 )
 
-SCANNED_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".md"}
-_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|span|code|mark|small|sub|sup|u|s|del|ins)\b[^>]*>", re.I)
-_BLOCK_TAG = re.compile(r"<[^>]+>")
+THEME_FOLDERS = ("assets",)
+"""Top-level folders of the theme's own scripts and styles, whose long numbers are nobody's."""
+_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|span|code|mark|small|sub|sup|u|s|del|ins|abbr|kbd)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]+>")
 
 
 def readable_text(text: str) -> str:
     """Text as a reader sees it: entities decoded, inline tags gone (138<b>1234</b>5678 is a
-    number), block tags a line break (numbers in two table cells are not one number)."""
+    number), other tags a line break (numbers in two table cells are not one number)."""
     text = _INLINE_TAG.sub("", text)
-    text = _BLOCK_TAG.sub("\n", text)
+    text = _ANY_TAG.sub("\n", text)
+    return html.unescape(text).translate(WIDE_DIGITS)
+
+
+def markup_text(text: str) -> str:
+    """The file as written, entities decoded: what is inside tags counts too (an ID number in
+    alt="…", a tel: link, a comment)."""
     return html.unescape(text).translate(WIDE_DIGITS)
 
 
@@ -35,6 +44,8 @@ class Leak:
     page: str
     kind: str
     masked: str
+    digits: str = field(default="", compare=False, repr=False)
+    """The number itself, to find its source by; never printed."""
 
     def __str__(self) -> str:
         return f"{self.page}: {self.kind} {self.masked}"
@@ -44,39 +55,64 @@ def _hide(value: str, head: int, tail: int) -> str:
     return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
 
 
+def personal_number(digits: str) -> tuple[str, str] | None:
+    """(kind, masked) when ``digits`` is certainly a natural person's number: an ID number with
+    a real birth date (and check digit, for 18 digits), a mainland mobile number, or a card
+    number passing Luhn that is not a valid 统一社会信用代码."""
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if is_id_number(digits) or is_old_id_number(digits):
+        return "身份证号", _hide(digits, 6, 4)
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return "手机号", _hide(digits, 3, 4)
+    if 16 <= len(digits) <= 19 and digits.isdigit() and passes_luhn(digits) and credit_code_problem(digits[:18]) is not None:
+        return "银行卡号", _hide(digits, 4, 4)
+    return None
+
+
 def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> list[Leak]:
-    """Personal numbers in ``text`` that are certainly real: an ID number with a valid birth
-    date and check digit, a mainland mobile number, a card number passing Luhn that is not a
-    valid 统一社会信用代码. ``allowed`` lists numbers the site must publish."""
-    leaks = []
-    for match in NUMBER_RUN.finditer(readable_text(text)):
-        digits = digits_of(match.group(0))
-        kind = number_kind(digits)
-        if digits in allowed or kind is None:
-            continue
-        if kind == "id" and is_id_number(digits):
-            leaks.append(Leak(page, "身份证号", _hide(digits, 6, 4)))
-        elif kind == "mobile":
-            mobile = digits[-11:]
-            if mobile not in allowed:
-                leaks.append(Leak(page, "手机号", _hide(mobile, 3, 4)))
-        elif kind == "card" and passes_luhn(digits) and credit_code_problem(digits[:18]) is not None:
-            leaks.append(Leak(page, "银行卡号", _hide(digits, 4, 4)))
-    return leaks
+    """Personal numbers in ``text``, as read (inline tags joined) and as written (attributes
+    and comments included), each once. ``allowed`` lists numbers known not to be personal."""
+    leaks: dict[str, Leak] = {}
+    for view in (readable_text(text), markup_text(text)):
+        for match in WRITTEN_NUMBER.finditer(view):
+            digits = digits_of(match.group(0))
+            if digits in allowed or digits[-11:] in allowed or digits in leaks:
+                continue
+            found = personal_number(digits)
+            if found:
+                leaks[digits] = Leak(page, found[0], found[1], digits)
+    return list(leaks.values())
 
 
-def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = ("assets",)) -> list[Leak]:
-    """Every leak in the pages, feeds and data files of a built site.
+def is_text(data: bytes) -> bool:
+    """Whether a file can hold readable numbers: not an image or other binary (NUL bytes)."""
+    return b"\x00" not in data[:8192]
 
-    ``skip`` names top-level folders of the theme's own files (scripts, styles), which hold
-    long numbers that are nobody's."""
+
+def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = THEME_FOLDERS) -> list[Leak]:
+    """Every leak in any text file of a built site, whatever its name, outside the theme's
+    own folders."""
     allowed_set = frozenset(code.upper() for code in allowed)
     skipped = set(skip)
     leaks: list[Leak] = []
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir)
-        if path.suffix not in SCANNED_SUFFIXES or relative.parts[0] in skipped or not path.is_file():
+        if relative.parts[0] in skipped or not path.is_file() or path.is_symlink():
             continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        leaks += find_leaks(text, relative.as_posix(), allowed_set)
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = _gunzip(data)
+        if not is_text(data):
+            continue
+        leaks += find_leaks(data.decode("utf-8-sig", errors="replace"), relative.as_posix(), allowed_set)
     return leaks
+
+
+def _gunzip(data: bytes, limit: int = 50_000_000) -> bytes:
+    """A compressed file's text (the sitemap), read no further than ``limit`` bytes."""
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        try:
+            return stream.read(limit)
+        except (OSError, EOFError):
+            return b""

@@ -22,6 +22,7 @@ from pufa.content.corpus import Site, load_site
 from pufa.disclosure.loading import load_disclosure
 from pufa.disclosure.pages import DisclosurePages, disclosure_feed
 from pufa.privacy import scanner
+from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import write_atomic
@@ -118,6 +119,10 @@ class SiteBuild:
         self.site: Site = load_site(root)
         self.today = today
         self.disclosure = load_disclosure(root / "data", root, today)
+        problems: list[Problem] = []
+        self.allowed_numbers = load_allowed_numbers(root / "data", root, problems)
+        if problems:
+            raise ContentError(problems)
         settings = feeds.settings_from(
             config.site_url, config.site_name, config.description, config.publisher, config.feed_items, preview
         )
@@ -238,11 +243,12 @@ class SiteBuild:
     def delete_files_with_personal_data(self, site_dir: Path) -> None:
         """Raise PrivacyError if any page, feed or data file of the built site holds an ID,
         mobile or card number, after deleting those files so no deploy can pick them up."""
-        leaks = scanner.scan_site(site_dir, allowed=self.disclosure.public_codes())
+        leaks = scanner.scan_site(site_dir, allowed=self.disclosure.public_codes() | self.allowed_numbers)
         if leaks:
             for page in {leak.page for leak in leaks}:
                 (site_dir / page).unlink(missing_ok=True)
-            listed = "\n".join(f"  {leak}" for leak in leaks)
+            sources = {leak.digits: "、".join(where_written(leak.digits, self.root)) or "未找到" for leak in leaks}
+            listed = "\n".join(f"  {leak}（来源：{sources[leak.digits]}）" for leak in leaks)
             raise PrivacyError(
                 f"构建结果中发现 {len(leaks)} 处疑似个人信息，已停止发布（号码已部分遮盖）：\n{listed}\n"
                 "这些文件已从构建结果中删除。请删除或改写原文中的这些号码；12333 等服务热线不受影响。"

@@ -1,0 +1,78 @@
+"""Personal numbers in the sources (articles, hand-written pages, data), by file and line.
+
+`pufa check` runs the build's detector over every source line, so an editor hears of an ID
+or phone number before anything is built; and when the built site holds one, the build names
+the source lines it came from. A number known not to be personal (a case number that looks
+like a mobile number) is listed in data/privacy_allow.yml with the reason.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+from pufa.privacy.identifiers import NUMBER_RUN, WIDE_DIGITS, digits_of
+from pufa.privacy.scanner import find_leaks
+from pufa.shared.errors import Problem
+from pufa.shared.records import Record, Text, load_list
+
+ALLOW_LIST = "privacy_allow.yml"
+
+
+class AllowedNumber(Record):
+    """A number that looks personal but is not, and why (data/privacy_allow.yml)."""
+
+    number: Annotated[Text, BeforeValidator(lambda value: str(value) if isinstance(value, int) else value)]
+    reason: Text
+
+
+def load_allowed_numbers(data_dir: Path, root: Path, problems: list[Problem]) -> set[str]:
+    """The digits of every number in data/privacy_allow.yml (none when there is no such file)."""
+    path = data_dir / ALLOW_LIST
+    if not path.is_file():
+        return set()
+    return {digits_of(item.record.number) for item in load_list(path, root, AllowedNumber, problems)}
+
+
+def source_files(root: Path) -> Iterator[Path]:
+    """Every text file a page of the site is made from."""
+    for folder, patterns in (("articles", ("*.md",)), ("docs", ("*.md", "*.html")), ("data", ("*.yml", "*.yaml", "*.txt"))):
+        for pattern in patterns:
+            for path in sorted((root / folder).rglob(pattern)):
+                if path.is_file() and not path.is_symlink():
+                    yield path
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    yield from enumerate(text.splitlines(), start=1)
+
+
+def source_problems(root: Path, allowed: Iterable[str]) -> list[Problem]:
+    """Every personal number in the sources, by file and line, masked."""
+    allowed_set = frozenset(number.upper() for number in allowed)
+    problems = []
+    for path in source_files(root):
+        shown = path.relative_to(root)
+        for number, line in _lines(path):
+            for leak in find_leaks(line, str(shown), allowed_set):
+                problems.append(Problem(
+                    shown, f"疑似{leak.kind} {leak.masked}：请删除或改写（确实不是个人信息的号码可登记在 data/{ALLOW_LIST}，写明理由）",
+                    number,
+                ))
+    return problems
+
+
+def where_written(digits: str, root: Path) -> list[str]:
+    """The source lines (file:line) that hold ``digits``, however they were spaced or typed."""
+    found = []
+    for path in source_files(root):
+        for number, line in _lines(path):
+            if any(digits_of(match.group(0)).endswith(digits) or digits_of(match.group(0)) == digits
+                   for match in NUMBER_RUN.finditer(html.unescape(line).translate(WIDE_DIGITS))):
+                found.append(f"{path.relative_to(root)}:{number}")
+    return found

@@ -1,0 +1,135 @@
+"""The privacy detector: numbers count only as people write them, anywhere in any file, never
+joined from figures that sit side by side; sources are checked by line; an allow-list in data/."""
+
+from __future__ import annotations
+
+import gzip
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import markdown
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pufa.cli import main
+from pufa.privacy.identifiers import credit_code_check_char, id_check_digit
+from pufa.privacy.scanner import find_leaks, scan_site
+
+ID = "11010519491231002X"
+OLD_ID = "110105491231002"
+MOBILE = "13812345678"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    (f'<img alt="申请人身份证 {ID}" src="a.png">', "身份证号"),
+    ('<a href="tel:13812345678">打电话</a>', "手机号"),
+    (f"<!-- 备注：{ID} -->", "身份证号"),
+    (f"旧身份证 {OLD_ID}", "身份证号"),
+    ("110105-19491231-002X", "身份证号"),
+    ("+86 138 1234 5678", "手机号"),
+    ("138-1234-5678", "手机号"),
+    ("6222-0212-3456-7890-128", "银行卡号"),
+    ('{"text": "联系 13812345678"}', "手机号"),
+])
+def test_numbers_are_found_wherever_they_are_written(text, kind):
+    assert [leak.kind for leak in find_leaks(text, "x")] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    # two rows of the yearly statistics, flattened into the search index: once read as a card number
+    "2025 36 1126 16,719,720.04 401,000 1 2024 100 1130 14,365,574.31 109,000 7",
+    "2023 1234 5678 9012 3456",  # a year, then four figures of a table
+    "<td>6222</td><td>0212</td><td>3456</td><td>7890</td><td>128</td>",
+    "138 1234 5678 9",  # a fourth group: not how a mobile number is written
+    "1 3 8 1 2 3 4 5 6 7 8",
+])
+def test_figures_side_by_side_are_not_one_number(text):
+    assert find_leaks(text, "x") == []
+
+
+def test_a_case_number_that_looks_like_a_mobile_is_allowed_by_the_list(project):
+    project.article("ketang/2023/yi.md", extra="wechat: https://mp.weixin.qq.com/s/abc")
+    path = project.root / "articles" / "ketang" / "2023" / "yi.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n案号 13020230512 的仲裁裁决。\n", encoding="utf-8")
+    line = path.read_text(encoding="utf-8").count("\n")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and f"articles/ketang/2023/yi.md:{line}: 疑似手机号 130****0512" in result.output
+    build = project.build()
+    assert build.returncode != 0
+    assert f"手机号 130****0512（来源：articles/ketang/2023/yi.md:{line}）" in build.output
+    assert not (build.site / "ketang" / "2023" / "yi" / "index.html").exists()
+    (project.root / "data" / "privacy_allow.yml").write_text(
+        "- number: 13020230512\n  reason: 仲裁案号，不是电话号码\n", encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert checked.exit_code == 0, checked.output
+    assert project.build().returncode == 0
+
+
+def test_an_allow_list_entry_needs_its_reason(project):
+    (project.root / "data" / "privacy_allow.yml").write_text("- number: 13020230512\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "data/privacy_allow.yml:1: reason: 缺少必填项" in result.output
+
+
+def test_every_text_file_of_the_site_is_read_whatever_its_name(tmp_path: Path):
+    (tmp_path / "a.svg").write_text(f"<svg><text>{ID}</text></svg>", "utf-8")
+    (tmp_path / "b.htm").write_text(f"<p>{MOBILE}</p>", "utf-8")
+    (tmp_path / "c").write_text(f"{MOBILE}", "utf-8")
+    (tmp_path / "sitemap.xml.gz").write_bytes(gzip.compress(f"<loc>{ID}</loc>".encode()))
+    (tmp_path / "d.png").write_bytes(b"\x89PNG\x00\x00" + MOBILE.encode())
+    assert sorted(leak.page for leak in scan_site(tmp_path)) == ["a.svg", "b.htm", "c", "sitemap.xml.gz"]
+
+
+def valid_ids() -> st.SearchStrategy[str]:
+    def make(region: int, year: int, month: int, day: int, seq: int) -> str:
+        first17 = f"{region:06d}{year:04d}{month:02d}{day:02d}{seq:03d}"
+        return first17 + id_check_digit(first17)
+
+    return st.builds(make, st.integers(110000, 659999), st.integers(1930, 2010), st.integers(1, 12),
+                     st.integers(1, 28), st.integers(0, 999))
+
+
+PLACES = [
+    "正文 {n} 结束。", "# 标题 {n}", "![照片 {n}](a.png)", "[链接](https://x.gov.cn/?id={n})",
+    "<!-- {n} -->", "| 列 |\n| --- |\n| {n} |", "```\n{n}\n```", "`{n}`", "**{a}**{b}", "> 引用 {n}",
+    '<span title="{n}">悬停</span>', "- 列表 {n}",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(number=valid_ids(), place=st.sampled_from(PLACES), spaced=st.booleans())
+def test_any_id_number_anywhere_in_markdown_is_found_in_the_html(number, place, spaced):
+    written = f"{number[:6]} {number[6:14]} {number[14:]}" if spaced else number
+    source = place.format(n=written, a=written[:9], b=written[9:])
+    html = markdown.markdown(source, extensions=["attr_list", "md_in_html", "tables", "pymdownx.superfences"])
+    assert [leak.digits for leak in find_leaks(html, "x")] == [number], html
+
+
+def credit_code(index: int) -> str:
+    first17 = f"91000000MA{index:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def test_a_site_with_years_of_statistics_and_many_amounts_raises_no_alarm(project):
+    """Ten years of decisions with every figure of a real table: amounts, counts, fines."""
+    rng = random.Random(20241126)
+    penalties = project.root / "data" / "penalties"
+    for year in range(2015, 2026):
+        for seq in range(1, 31):
+            workers = rng.randint(1, 400)
+            owed = Decimal(rng.randint(10_000, 99_999_999)) / 100
+            fine = rng.randint(1, 500) * 1000
+            (penalties / f"{year}-{seq:03d}-x.yml").write_text(
+                f"decision_number: 示人社监罚〔{year}〕{seq + 100}号\nparty: 示例区测试{year}{seq}有限公司\n"
+                f"credit_code: {credit_code(year * 100 + seq)}\nlegal_representative: 甲某\nviolation_type: 未及时支付劳动报酬\n"
+                f"facts: 拖欠{workers}名劳动者工资{owed}元，涉及{rng.randint(1, 12)}个月，{rng.randint(1000, 9999)} 元/人。\n"
+                f"basis: 《劳动保障监察条例》第二十六条\ncategory: 罚款\ncontent: 罚款{fine}元\nfine: {fine}\n"
+                f"decision_date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\nauthority: 示例区人力资源和社会保障局\n"
+                f"authority_code: 11000000MB00000014\nworkers: {workers}\nwages_owed: {owed}\n",
+                encoding="utf-8")
+    project.article("ketang/2023/yi.md")
+    result = project.build(today="2025-12-31")
+    assert result.returncode == 0, result.output
