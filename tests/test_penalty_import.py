@@ -109,7 +109,7 @@ def test_a_gb18030_csv_with_a_title_and_a_total_row_imports(root: Path):
     plan = plan_import(source, root)
     assert plan.summary() == "读取 3 行：新增 2 条，更新 0 条，未变 0 条，跳过 1 行"
     assert plan.skipped == ["第 5 行是合计行，已跳过"]
-    apply_import(plan)
+    apply_import(plan, root / "data")
     text = (root / "data" / "penalties" / "2024-102.yml").read_text("utf-8")
     assert "decision_number: 示人社监罚〔2024〕102号" in text
     assert "fine: 5000" in text and "decision_date: 2024-03-01" in text and "wages_owed: 12345.6" in text
@@ -121,11 +121,11 @@ def test_a_gb18030_csv_with_a_title_and_a_total_row_imports(root: Path):
 
 def test_importing_the_same_file_twice_changes_nothing(root: Path):
     source = write_csv(root / "export.csv", [row(1), row(2)], encoding="utf-8-sig")
-    apply_import(plan_import(source, root))
+    apply_import(plan_import(source, root), root / "data")
     before = penalty_files(root)
     again = plan_import(source, root)
     assert again.count("未变") == 2 and again.count("新增") == again.count("更新") == 0
-    apply_import(again)
+    apply_import(again, root / "data")
     assert penalty_files(root) == before
 
 

@@ -21,7 +21,7 @@ from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
-from pufa.shared.files import write_atomic
+from pufa.shared.files import data_lock, write_atomic
 from pufa.stats import importer as stats_import
 from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
 
@@ -59,6 +59,8 @@ def main() -> None:
 @main.command(help="检查全部文章和数据文件，报告所有问题。")
 @root_option
 def check(root: Path) -> None:
+    with data_lock(root / "data"):
+        pass  # finishes what an interrupted import left, before anything is read
     site = load_site(root)
     assets = {asset.src_uri for asset in site.assets}
     unsafe = [problem for article in site.articles for problem in article_problems(article, assets)]
@@ -131,16 +133,17 @@ def penalties() -> None:
 @click.option("--dry-run", is_flag=True, help="只显示将要新增和更新的记录，不写入任何文件")
 @root_option
 def import_penalties(source: Path, dry_run: bool, root: Path) -> None:
-    plan = plan_import(source, root)
-    for change in plan.changes:
-        if change.kind != "未变":
-            click.echo(f"{change.kind}：{change.decision_number} → {change.path.relative_to(root)}")
-    for note in plan.skipped + plan.masked:
-        click.echo(note)
-    if dry_run:
-        click.echo(plan.summary() + "。（试运行，没有写入任何文件）")
-        return
-    apply_import(plan)
+    with data_lock(root / "data"):  # read, plan and write as one: a second import waits
+        plan = plan_import(source, root)
+        for change in plan.changes:
+            if change.kind != "未变":
+                click.echo(f"{change.kind}：{change.decision_number} → {change.path.relative_to(root)}")
+        for note in plan.skipped + plan.masked:
+            click.echo(note)
+        if dry_run:
+            click.echo(plan.summary() + "。（试运行，没有写入任何文件）")
+            return
+        apply_import(plan, root / "data")
     click.echo(plan.summary() + "。")
     load_disclosure(root / "data", root, clock.today())  # a hand-edited record elsewhere may still need fixing
 
@@ -162,6 +165,11 @@ def import_stats(sources: tuple[Path, ...], format: str | None, as_of: str | Non
         day = clock.parse_iso_date(as_of) if as_of else None
     except ValueError as exc:
         raise PufaError(f"导入失败，没有写入任何文件：--as-of：{exc}") from None
+    with data_lock(root / "data"):  # the store is read and written as one: a second import waits
+        _import_stats(site, sources, format, day, dry_run, root)
+
+
+def _import_stats(site, sources: tuple[Path, ...], format: str | None, day, dry_run: bool, root: Path) -> None:
     try:
         aliases = load_aliases(root / "data" / "stats" / "aliases.yml", site.articles, root)
         matcher = ArticleMatcher(site.articles, aliases)

@@ -22,7 +22,7 @@ from pufa.disclosure.records import Penalty, decision_slug
 from pufa.privacy.masking import mask_personal_data
 from pufa.privacy.scanner import find_leaks
 from pufa.shared.errors import Problem, PufaError
-from pufa.shared.files import write_atomic
+from pufa.shared.files import write_all
 from pufa.shared.records import read_folder
 from pufa.shared.tables import (
     Row,
@@ -285,8 +285,7 @@ def _change(record: Penalty, path: Path | None, old: dict, penalties_dir: Path, 
     return Change("未变" if unchanged else "更新", record.decision_number, path, text)
 
 
-def apply_import(plan: ImportPlan) -> None:
-    """Write the new and changed records; each file is replaced whole (temp file, then rename)."""
-    for change in plan.changes:
-        if change.kind != "未变":
-            write_atomic(change.path, change.text)
+def apply_import(plan: ImportPlan, data_dir: Path) -> None:
+    """Write the new and changed records as one change: all of them or none, even if the
+    import is killed (call it holding data/'s lock)."""
+    write_all(data_dir, {change.path: change.text for change in plan.changes if change.kind != "未变"})

@@ -25,7 +25,7 @@ from pufa.privacy import scanner
 from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
-from pufa.shared.files import write_atomic
+from pufa.shared.files import WriteError, unfinished_change, write_atomic
 from pufa.site import feeds
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import Renderer
@@ -116,6 +116,8 @@ class SiteBuild:
     def __init__(self, root: Path, today: date, preview: bool, config: SiteConfig):
         self.root = root
         self.directory_urls = config.directory_urls
+        if unfinished_change(root / "data"):
+            raise WriteError("data/ 中有一次被中断的导入尚未完成，不能构建：请先运行 pufa check，它会完成这次写入。")
         self.site: Site = load_site(root)
         self.today = today
         self.disclosure = load_disclosure(root / "data", root, today)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pufa.content.models import Article
 from pufa.shared.errors import PufaError
-from pufa.shared.files import write_atomic
+from pufa.shared.files import write_all
 from pufa.shared.tables import (
     HEADER_SEARCH_ROWS,
     TableError,
@@ -458,7 +458,7 @@ def merge_unmatched(path: Path, results: list[Reconciliation]) -> str:
 
 def apply(stats_dir: Path, results: list[Reconciliation]) -> bool:
     """Merge every file's snapshots into the store; True when the store changed. Both files
-    are worked out before either is written, so a problem with one leaves both alone."""
+    are worked out, then written as one change (call it holding data/'s lock)."""
     store_path = stats_dir / "reads.csv"
     unmatched_path = stats_dir / "unmatched.csv"
     store = read_store(store_path)
@@ -467,8 +467,8 @@ def apply(stats_dir: Path, results: list[Reconciliation]) -> bool:
     after = render_store(store.values())
     unmatched = merge_unmatched(unmatched_path, results)
     changed = not store_path.is_file() or store_path.read_bytes() != after.encode("utf-8")
-    if changed:
-        write_atomic(store_path, after)
+    changes = {store_path: after} if changed else {}
     if not unmatched_path.is_file() or unmatched_path.read_bytes() != unmatched.encode("utf-8"):
-        write_atomic(unmatched_path, unmatched)
+        changes[unmatched_path] = unmatched
+    write_all(stats_dir.parent, changes)
     return changed
