@@ -21,7 +21,7 @@ from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
-from pufa.shared.files import data_lock, write_atomic
+from pufa.shared.files import data_lock, finish_interrupted, write_atomic
 from pufa.stats import importer as stats_import
 from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
 
@@ -59,8 +59,7 @@ def main() -> None:
 @main.command(help="检查全部文章和数据文件，报告所有问题。")
 @root_option
 def check(root: Path) -> None:
-    with data_lock(root / "data"):
-        pass  # finishes what an interrupted import left, before anything is read
+    finish_interrupted(root / "data")
     site = load_site(root)
     assets = {asset.src_uri for asset in site.assets}
     unsafe = [problem for article in site.articles for problem in article_problems(article, assets)]

@@ -105,6 +105,14 @@ def write_all(data_dir: Path, changes: Mapping[Path, str]) -> None:
     _roll_forward(data_dir, journal)
 
 
+def finish_interrupted(data_dir: Path) -> None:
+    """Finish (or forget) what an interrupted writer left, taking the lock only when there
+    is something to do, so that reading commands work on a read-only checkout."""
+    if (data_dir / JOURNAL_NAME).exists():
+        with data_lock(data_dir):
+            pass
+
+
 def unfinished_change(data_dir: Path) -> bool:
     """Whether a change to data/ was committed but not yet renamed into place (a killed import)."""
     return (data_dir / JOURNAL_NAME / MANIFEST).is_file()
