@@ -82,7 +82,7 @@ def test_a_folder_reads_every_yml_in_order_and_reports_each_bad_one(tmp_path: Pa
     assert [f.record.name for f in found] == ["甲", "乙"]
     assert [str(p) for p in problems] == [
         "data/items/c.yml:1: 应为“键: 值”形式的一条记录",
-        "data/items/d.yml: 文件应使用 UTF-8 编码",
+        "data/items/d.yml:1: 文件应使用 UTF-8 编码（用记事本另存为时选择 UTF-8）",
         "data/items/e.yml:1: 应为“键: 值”形式的一条记录",
     ]
     assert load_folder(tmp_path / "absent", tmp_path, Entry, problems) == []

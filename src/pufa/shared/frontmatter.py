@@ -7,6 +7,7 @@ as text and gets a proper message instead of a bare ValueError from deep inside 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,23 @@ class YamlSyntaxError(PufaError):
 
 
 def read_text(path: Path, shown: Path) -> str:
-    """A hand-written file's text; one not in UTF-8 is a YamlSyntaxError naming ``shown``."""
+    """A hand-written file's text, without the byte-order mark Windows Notepad writes. A file
+    not in UTF-8, or holding an invisible control character (a NUL, an ESC pasted from a
+    terminal), is a YamlSyntaxError naming ``shown`` and the line."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise YamlSyntaxError(Problem(shown, "文件应使用 UTF-8 编码")) from None
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise YamlSyntaxError(Problem(shown, "文件应使用 UTF-8 编码（用记事本另存为时选择 UTF-8）", line)) from None
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        code = f"U+{ord(bad.group(0)):04X}"
+        raise YamlSyntaxError(Problem(shown, f"含有不可见的控制字符（{code}），请删除这个字符", line))
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
@@ -62,8 +75,9 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any
     A syntax error or a key written twice (PyYAML would silently keep the last) raises
     YamlSyntaxError with the file's line number.
     """
-    loader = _EditorLoader(text)
+    loader = None
     try:
+        loader = _EditorLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
@@ -72,7 +86,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any
         reason = getattr(exc, "problem", None) or str(exc)
         raise YamlSyntaxError(Problem(path, f"YAML 语法错误（{reason}）", line)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     key_lines: dict[Any, int] = {}
     if isinstance(node, yaml.SequenceNode):
         key_lines = {index: first_line + item.start_mark.line for index, item in enumerate(node.value)}
