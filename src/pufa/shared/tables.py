@@ -13,6 +13,8 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
+from xml.etree import ElementTree
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -102,16 +104,41 @@ def _read_xlsx(path: Path) -> list[list[object]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_bomb(path)
+    broken = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ElementTree.ParseError,
+              EOFError, zlib.error)
     with open(path, "rb") as handle:  # a handle, not the name: openpyxl refuses any name ending .xls
         try:
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        except broken as exc:
             raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
         try:
             sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(list(row))
+                if len(rows) > MAX_ROWS:
+                    raise TableError(f"{path.name}：超过 {MAX_ROWS:,} 行，不像是一份导出文件；请拆分后再导入")
+            return rows
+        except broken as exc:
+            raise TableError(f"{path.name}：Excel 文件内容已损坏，无法读完（{type(exc).__name__}），请重新导出") from None
         finally:
             workbook.close()
+
+
+MAX_ROWS = 2_000_000
+MAX_UNPACKED_BYTES = 500_000_000
+"""An .xlsx is a zip: a small file can unpack to gigabytes. Exports are far below this."""
+
+
+def _refuse_bomb(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TableError(f"{path.name}：解压后有 {unpacked / 1e6:,.0f} MB，远超一份导出文件的大小，拒绝读取")
 
 
 def _read_xls(path: Path) -> list[list[object]]:

@@ -69,6 +69,8 @@ WEB_COLUMNS = {
         "readers": ("访客数(uv)", "visitor_count", "访客数"),
     },
 }
+MAX_COUNT = 1_000_000_000
+"""The largest figure any export may give for one article (10 亿): 1e20 is a broken cell."""
 _DATE_IN_NAME = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
 _ARTICLE_PATH = re.compile(r"^[a-z0-9-]+/\d{4}/[a-z0-9-]+$")
 
@@ -148,18 +150,26 @@ def _load_json(path: Path) -> object:
         raise StatsImportError(f"{path.name}：不是有效的 JSON（第 {exc.lineno} 行：{exc.msg}）") from None
 
 
+def _within_limit(count: int, where: str) -> int:
+    """Every format's figures meet one limit: no article is read a billion times."""
+    if count > MAX_COUNT:
+        raise StatsImportError(f"{where}：{count:,} 超过了一篇文章可能的阅读次数（上限 {MAX_COUNT:,}），请检查导出文件")
+    return count
+
+
 def _int(value: object, row: int, column: str, name: str) -> int:
     """A count from a cell: 1234, 1234.0 or "1,234"; anything else is named."""
+    where = f"{name} 第 {row} 行，“{column}”列"
     if isinstance(value, float) and value.is_integer() and value >= 0:
-        return int(value)
+        return _within_limit(int(value), where)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
+        return _within_limit(value, where)
     text = "" if value is None else str(value).strip().replace(",", "")
     if not text:
-        raise StatsImportError(f"{name} 第 {row} 行，“{column}”列：不能为空，应为非负整数")
+        raise StatsImportError(f"{where}：不能为空，应为非负整数")
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
-        raise StatsImportError(f"{name} 第 {row} 行，“{column}”列：“{value}”不是非负整数")
-    return int(text)
+        raise StatsImportError(f"{where}：“{value}”不是非负整数")
+    return _within_limit(int(text), where)
 
 
 def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object], dict[str, str]] | Skipped]:
@@ -263,11 +273,16 @@ def _fast_csv_rows(path: Path, format: str, as_of: date | None) -> Iterator[Read
         reads_text = values[reads_at].replace(",", "").strip()
         if not (reads_text.isascii() and reads_text.isdigit()):
             raise StatsImportError(f"{path.name} 第 {number} 行，“{reads_header}”列：“{values[reads_at]}”不是非负整数")
+        reads = int(reads_text)
+        if reads > MAX_COUNT:
+            _within_limit(reads, f"{path.name} 第 {number} 行，“{reads_header}”列")
         readers = None
         if readers_at is not None and readers_at < len(values):
             readers_text = values[readers_at].replace(",", "").strip()
             readers = int(readers_text) if readers_text.isascii() and readers_text.isdigit() else None  # 百度 writes --
-        yield ReadRow("web", number, as_of, int(reads_text), readers, path=page)
+            if readers is not None and readers > MAX_COUNT:
+                _within_limit(readers, f"{path.name} 第 {number} 行，访客数")
+        yield ReadRow("web", number, as_of, reads, readers, path=page)
 
 
 def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
@@ -289,7 +304,7 @@ def _count(item: dict, key: str, name: str, number: int) -> int:
     value = item.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise StatsImportError(f"{name} list 第 {number} 项：{key} 应为非负整数，实际为 {value!r:.40}")
-    return value
+    return _within_limit(value, f"{name} list 第 {number} 项，{key}")
 
 
 def datacube_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:

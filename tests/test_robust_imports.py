@@ -1,0 +1,80 @@
+"""Spreadsheets as they really arrive: a broken sheet, a zip that unpacks to gigabytes, a cell
+of 1e20. Each gets one message naming the file and the cause; nothing is written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pufa.cli import main
+from pufa.shared import tables
+from pufa.shared.tables import TableError, read_rows
+
+
+def workbook(path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def truncated_sheet(path: Path) -> Path:
+    buffer = io.BytesIO()
+    workbook(buffer, [["内容标题", "总阅读次数"], ["加班费怎么算", 12]])
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    return path
+
+
+def run(project, *args: str):
+    (project.root / "data" / "stats" / "aliases.yml").unlink(missing_ok=True)  # it names the corpus's articles
+    result = CliRunner().invoke(main, [*args, "--root", str(project.root)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_a_sheet_cut_short_is_named_not_a_traceback(project, tmp_path: Path):
+    path = truncated_sheet(tmp_path / "图文数据_20240101.xlsx")
+    for command in (["stats", "import", str(path)], ["penalties", "import", str(path)]):
+        result = run(project, *command)
+        assert result.exit_code == 1 and "图文数据_20240101.xlsx：Excel 文件内容已损坏" in result.output, result.output
+
+
+def test_a_zip_that_unpacks_too_far_is_refused_before_it_is_read(tmp_path: Path, monkeypatch):
+    path = workbook(tmp_path / "export.xlsx", [["行政相对人名称"]] + [["某公司" * 50] for _ in range(200)])
+    monkeypatch.setattr(tables, "MAX_UNPACKED_BYTES", 20_000)
+    with pytest.raises(TableError, match="export.xlsx：解压后有"):
+        read_rows(path)
+
+
+def test_too_many_rows_are_refused(tmp_path: Path, monkeypatch):
+    path = workbook(tmp_path / "export.xlsx", [[number] for number in range(50)])
+    monkeypatch.setattr(tables, "MAX_ROWS", 20)
+    with pytest.raises(TableError, match="超过 20 行"):
+        read_rows(path)
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("图文数据_20240101.xlsx", None),
+    ("plausible_pages_20240101.csv", "name,visitors,pageviews\n/ketang/2023/yi/,1,100000000000\n"),
+])
+def test_one_limit_for_every_formats_figures(project, tmp_path: Path, name, content):
+    project.article("ketang/2023/yi.md")
+    path = tmp_path / name
+    if content is None:
+        workbook(path, [["内容标题", "总阅读次数"], ["工资应当按月足额支付", 1e20]])
+    else:
+        path.write_text(content, encoding="utf-8")
+    before = (project.root / "data" / "stats" / "reads.csv").read_bytes()
+    result = run(project, "stats", "import", str(path))
+    assert result.exit_code == 1 and "超过了一篇文章可能的阅读次数（上限 1,000,000,000）" in result.output, result.output
+    assert (project.root / "data" / "stats" / "reads.csv").read_bytes() == before
