@@ -80,3 +80,24 @@ def test_whole_projects_of_odd_files_load_or_say_why(project):
     text = str(caught.value)
     for name in "abcd":
         assert f"articles/ketang/2023/{name}.md:" in text, text
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("\n\n   \n", "正文为空"),
+    ("第一段。\n\n<!-- pufa:body-end -->\n\n后面的文字。\n", "正文中不能出现 <!-- pufa:"),
+])
+def test_a_published_body_is_not_empty_and_holds_no_site_marker(project, body, message):
+    path = project.article("ketang/2023/yi.md")
+    text = path.read_text(encoding="utf-8")
+    head = text[: text.index("---", 4) + 4]
+    path.write_text(head + body, encoding="utf-8")
+    status, output = check(project)
+    assert status == 1 and f"articles/ketang/2023/yi.md:" in output and message in output, output
+
+
+def test_a_draft_may_still_be_empty(project):
+    path = project.article("ketang/2023/yi.md", extra="draft: true")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("---", 4) + 4] + "\n", encoding="utf-8")
+    status, output = check(project)
+    assert status == 0, output

@@ -28,6 +28,8 @@ from pufa.shared.validation import did_you_mean, validation_problems
 _SLUG = re.compile(SLUG_PATTERN)
 _LAYOUT = "文章应放在 articles/<栏目>/<年份>/<slug>.md"
 PLACEHOLDER = "待填写"
+RESERVED_MARKER = "<!-- pufa:"
+"""The start of the markers the site puts around a rendered body (see pufa.site.feeds)."""
 
 
 ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"})
@@ -165,6 +167,11 @@ def _validate(
     for registry, known in (("topics", registries.topics), ("audiences", registries.audiences)):
         for message in unknown_names(getattr(meta, registry), [item.name for item in known]):
             problem(registry, f"{message}，请使用 data/{registry}.yml 中登记的名称")
+    if not meta.draft and not doc.body.strip():
+        found.append(Problem(path, "正文为空：发布的文章应有正文（草稿可以暂时空着）", doc.body_line))
+    if RESERVED_MARKER in doc.body:
+        line = doc.body_line + doc.body[: doc.body.index(RESERVED_MARKER)].count("\n")
+        found.append(Problem(path, f"正文中不能出现 {RESERVED_MARKER}……（网站用它标记正文的起止，会截断订阅源）", line))
     if not meta.draft and PLACEHOLDER in meta.summary:
         problem("summary", f"摘要还是“{PLACEHOLDER}”的占位文字，请改写后再发布")
     if meta.review is None and not meta.draft:
