@@ -254,3 +254,32 @@ def test_personal_numbers_outside_the_facts_are_refused_before_anything_is_writt
     assert f"export.csv 第 4 行，“{column}”列：含有疑似{kind}" in str(error.value)
     assert "13812345678" not in str(error.value) and "11010519491231002X" not in str(error.value)
     assert penalty_files(root) == before
+
+
+def test_an_export_without_the_authority_columns_takes_them_from_the_rules(root: Path):
+    header = HEADER[:11] + HEADER[13:]
+    path = root / "own.csv"
+    with open(path, "w", encoding="gb18030", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerow(row(1)[:11] + row(1)[13:])
+    plan = plan_import(path, root)
+    assert plan.notes == ["导出文件没有“处罚机关”列，按 data/disclosure.yml 填为 示例区人力资源和社会保障局",
+                          "导出文件没有“处罚机关统一社会信用代码”列，按 data/disclosure.yml 填为 11000000MB00000014"]
+    apply_import(plan, root / "data")
+    written = (root / "data" / "penalties" / "2024-101.yml").read_text(encoding="utf-8")
+    assert "authority: 示例区人力资源和社会保障局" in written and "authority_code: 11000000MB00000014" in written
+    rules = root / "data" / "disclosure.yml"
+    rules.write_text(rules.read_text(encoding="utf-8").split("# 本局自己的处罚决定")[0], encoding="utf-8")
+    with pytest.raises(TableError, match="缺少必需的列：处罚机关、处罚机关统一社会信用代码"):
+        plan_import(path, root)
+
+
+def test_every_problem_of_a_row_is_listed(root: Path):
+    source = write_csv(root / "bad.csv", [row(1, code="91000000MA000001XA", date="2023年13月1日", fine="-1",
+                                              content="罚款，联系13812345678")])
+    with pytest.raises(ImportFailed) as error:
+        plan_import(source, root)
+    text = str(error.value)
+    for column in ("统一社会信用代码", "处罚决定日期", "罚款金额（万元）", "处罚内容"):
+        assert f"bad.csv 第 3 行，“{column}”列" in text, text

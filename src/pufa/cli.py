@@ -137,7 +137,7 @@ def import_penalties(source: Path, dry_run: bool, root: Path) -> None:
         for change in plan.changes:
             if change.kind != "未变":
                 click.echo(f"{change.kind}：{change.decision_number} → {change.path.relative_to(root)}")
-        for note in plan.skipped + plan.masked:
+        for note in plan.notes + plan.skipped + plan.masked:
             click.echo(note)
         if dry_run:
             click.echo(plan.summary() + "。（试运行，没有写入任何文件）")

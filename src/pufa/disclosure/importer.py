@@ -18,12 +18,12 @@ import yaml
 from pydantic import ValidationError
 
 from pufa.disclosure.lifecycle import earliest_credit_repair
-from pufa.disclosure.records import Penalty, decision_slug
+from pufa.disclosure.records import DisclosureRules, Penalty, decision_slug
 from pufa.privacy.masking import mask_personal_data
 from pufa.privacy.scanner import find_leaks
 from pufa.shared.errors import Problem, PufaError
 from pufa.shared.files import write_all
-from pufa.shared.records import read_folder
+from pufa.shared.records import load_one, read_folder
 from pufa.shared.tables import (
     Row,
     TableError,
@@ -91,6 +91,7 @@ class ImportPlan:
     rows_read: int = 0
     skipped: list[str] = field(default_factory=list)
     masked: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
@@ -151,11 +152,12 @@ def _parse_cell(field_name: str, value: object, header: str) -> object:
     return text
 
 
-def read_penalty_rows(path: Path) -> tuple[list[Row], dict[str, str], list[str]]:
-    """The data rows (blank and total rows left out), the columns found, and what was skipped."""
+def read_penalty_rows(path: Path, defaults: dict[str, str] | None = None) -> tuple[list[Row], dict[str, str], list[str]]:
+    """The data rows (blank and total rows left out), the columns found, and what was skipped.
+    A column with a value in ``defaults`` may be missing."""
     rows = read_rows(path)
     header_index, columns = find_columns(rows, COLUMNS, path.name)
-    missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
+    missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns and name not in (defaults or {})]
     if missing:
         raise TableError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
     data: list[Row] = []
@@ -206,62 +208,79 @@ def penalty_yaml(record: Penalty) -> str:
 
 
 def plan_import(source: Path, root: Path) -> ImportPlan:
-    """What importing ``source`` would change; raises ImportFailed or TableError, writing nothing."""
+    """What importing ``source`` would change; raises ImportFailed or TableError, writing nothing.
+    Every problem of every row is listed, so one run shows all there is to fix."""
     penalties_dir = root / "data" / "penalties"
-    rows, headers, skipped = read_penalty_rows(source)
+    defaults = _authority_defaults(root)
+    rows, headers, skipped = read_penalty_rows(source, defaults)
+    absent = {name: value for name, value in defaults.items() if name not in headers}
     existing = _existing(penalties_dir, root)
     plan = ImportPlan(rows_read=len(rows) + len(skipped), skipped=skipped)
+    plan.notes += [f"导出文件没有“{COLUMNS[name][0]}”列，按 data/disclosure.yml 填为 {value}" for name, value in absent.items()]
     problems: list[ImportProblem] = []
     seen: dict[str, int] = {}
     taken = _taken_names(existing)
     for row in rows:
-        values: dict[str, object] = {}
+        found: list[ImportProblem] = []
+
+        def problem(name: str | None, message: str) -> None:
+            found.append(ImportProblem(source.name, row.number, headers.get(name) if name else None, message))
+
+        values: dict[str, object] = dict(absent)
         for name, value in row.cells.items():
             if value is None or str(value).strip() == "":
                 if name in REQUIRED:
-                    problems.append(ImportProblem(source.name, row.number, headers[name], "不能为空"))
+                    problem(name, "不能为空")
                 continue
             try:
                 values[name] = _parse_cell(name, value, headers[name])
             except ValueError as exc:
-                problems.append(ImportProblem(source.name, row.number, headers[name], str(exc)))
-        if any(p.row == row.number for p in problems):
-            continue
-        number = str(values["decision_number"])
-        if number in seen:
-            problems.append(ImportProblem(source.name, row.number, headers["decision_number"], f"文号“{number}”与第 {seen[number]} 行重复"))
-            continue
-        seen[number] = row.number
-        masked = mask_personal_data(str(values["facts"]), [str(values["legal_representative"])])
-        if masked.count:
-            plan.masked.append(f"第 {row.number} 行：违法事实中隐去 {masked.count} 处个人信息")
-        values["facts"] = masked.text
+                problem(name, str(exc))
+        reported = {p.column for p in found}
+        number = str(values.get("decision_number", ""))
+        if number and number in seen:
+            problem("decision_number", f"文号“{number}”与第 {seen[number]} 行重复")
+        seen.setdefault(number, row.number)
+        if "facts" in values:
+            masked = mask_personal_data(str(values["facts"]), [str(values.get("legal_representative", ""))])
+            if masked.count:
+                plan.masked.append(f"第 {row.number} 行：违法事实中隐去 {masked.count} 处个人信息")
+            values["facts"] = masked.text
         for name in UNMASKED_TEXT:  # published as written: a personal number there is refused
             for leak in find_leaks(str(values.get(name, "")), source.name):
-                problems.append(ImportProblem(
-                    source.name, row.number, headers[name],
-                    f"含有疑似{leak.kind} {leak.masked}，不能公示：请在导出文件中删除后再导入",
-                ))
-        if any(p.row == row.number for p in problems):
-            continue
+                problem(name, f"含有疑似{leak.kind} {leak.masked}，不能公示：请在导出文件中删除后再导入")
         path, old = existing.get(number, (None, {}))
         for name in SITE_ONLY + ("workers", "wages_owed"):
             if name in old and name not in values:
                 values[name] = old[name]
+        record = None
         try:
             record = Penalty.model_validate(values)
         except ValidationError as exc:
             for error in exc.errors():
-                column = headers.get(str(error["loc"][0])) if error["loc"] else None
-                problems.append(ImportProblem(source.name, row.number, column, error_message(error, Penalty.model_fields)))
-            continue
-        if record.credit_repair_date and record.credit_repair_date < earliest_credit_repair(record):
-            problems.append(ImportProblem(source.name, row.number, headers["decision_date"], "与已登记的信用修复日期冲突（早于最短公示期）"))
-            continue
-        plan.changes.append(_change(record, path, old, penalties_dir, taken, root, problems, source.name, row.number))
+                name = str(error["loc"][0]) if error["loc"] else None
+                if headers.get(name) not in reported:  # a cell already named is not named again
+                    problem(name, error_message(error, Penalty.model_fields))
+        if record and record.credit_repair_date and record.credit_repair_date < earliest_credit_repair(record):
+            problem("decision_date", "与已登记的信用修复日期冲突（早于最短公示期）")
+        problems += found
+        if record and not found:
+            plan.changes.append(_change(record, path, old, penalties_dir, taken, root, problems, source.name, row.number))
     if problems:
         raise ImportFailed(problems)
     return plan
+
+
+def _authority_defaults(root: Path) -> dict[str, str]:
+    """处罚机关 and its code from data/disclosure.yml, for exports of the bureau's own decisions
+    that leave those columns out."""
+    problems: list[Problem] = []
+    rules = load_one(root / "data" / "disclosure.yml", root, DisclosureRules, problems)
+    if problems:
+        raise ImportFailed([ImportProblem(str(p.path), p.line, p.field, p.message) for p in problems])
+    if rules is None:
+        return {}
+    return {name: value for name in ("authority", "authority_code") if (value := getattr(rules.record, name))}
 
 
 def _change(record: Penalty, path: Path | None, old: dict, penalties_dir: Path, taken: dict[str, str], root: Path,

@@ -112,6 +112,8 @@ class DisclosureRules(Record):
     display_years: int = Field(default=DEFAULT_DISPLAY_YEARS, ge=1, le=3, description="公示期（年），最长 3 年")
     display_years_by_type: dict[str, Annotated[int, Field(ge=1, le=3)]] = Field(default_factory=dict)
     notice: str | None = Field(default=None, description="显示在公示页顶部的说明，如“本页为虚构的演示数据”")
+    authority: Text | None = Field(default=None, description="处罚机关：导出文件没有这一列时，导入使用此值")
+    authority_code: CreditCode | None = Field(default=None, description="处罚机关统一社会信用代码，同上")
 
     def years_for(self, violation_type: str) -> int:
         return self.display_years_by_type.get(violation_type, self.display_years)
