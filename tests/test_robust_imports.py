@@ -78,3 +78,43 @@ def test_one_limit_for_every_formats_figures(project, tmp_path: Path, name, cont
     result = run(project, "stats", "import", str(path))
     assert result.exit_code == 1 and "超过了一篇文章可能的阅读次数（上限 1,000,000,000）" in result.output, result.output
     assert (project.root / "data" / "stats" / "reads.csv").read_bytes() == before
+
+
+def penalty_sheet(path: Path, header_rows: list[list[object]], data: list[object], blank_first: bool = False) -> Path:
+    from test_penalty_import import HEADER, row
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if blank_first:
+        sheet = book.create_sheet("处罚信息")
+    for header in header_rows or [HEADER]:
+        sheet.append(header)
+    sheet.append(data or row(1))
+    book.save(path)
+    return path
+
+
+def test_data_behind_a_blank_first_sheet_is_found(project, tmp_path: Path):
+    path = penalty_sheet(tmp_path / "export.xlsx", [], [], blank_first=True)
+    result = run(project, "penalties", "import", str(path), "--dry-run")
+    assert result.exit_code == 0 and "新增：示人社监罚〔2024〕101号" in result.output, result.output
+
+
+def test_a_header_split_over_two_rows_is_said_to_be_so(project, tmp_path: Path):
+    from test_penalty_import import HEADER
+
+    first = [name if index < 6 else None for index, name in enumerate(HEADER)]
+    second = [None if index < 6 else name for index, name in enumerate(HEADER)]
+    path = penalty_sheet(tmp_path / "export.xlsx", [first, second], [])
+    result = run(project, "penalties", "import", str(path))
+    assert result.exit_code == 1 and "export.xlsx：表头分成了两行（第 1、2 行" in result.output, result.output
+
+
+def test_a_credit_code_excel_stored_as_a_number_is_said_to_be_so(project, tmp_path: Path):
+    from test_penalty_import import row
+
+    data = row(1, code=911101087000009525)
+    path = penalty_sheet(tmp_path / "export.xlsx", [], data)
+    result = run(project, "penalties", "import", str(path))
+    assert result.exit_code == 1
+    assert "“统一社会信用代码”列：被 Excel 存成了数字" in result.output and "设为“文本”格式" in result.output, result.output

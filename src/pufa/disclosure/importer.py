@@ -28,6 +28,7 @@ from pufa.shared.tables import (
     Row,
     TableError,
     find_columns,
+    refuse_split_header,
     is_blank,
     is_total_row,
     parse_date,
@@ -144,6 +145,8 @@ def _parse_cell(field_name: str, value: object, header: str) -> object:
         if not text.isdigit():
             raise ValueError(f"“{value}”不是人数，应为整数")
         return int(text)
+    if field_name in ("credit_code", "authority_code") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"被 Excel 存成了数字（{value:.0f}），18 位代码的末几位可能已经丢失：请把这一列设为“文本”格式后重新导出")
     text = str(value).strip()
     if field_name in ("credit_code", "authority_code"):
         return text.upper()
@@ -159,6 +162,7 @@ def read_penalty_rows(path: Path, defaults: dict[str, str] | None = None) -> tup
     header_index, columns = find_columns(rows, COLUMNS, path.name)
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns and name not in (defaults or {})]
     if missing:
+        refuse_split_header(rows, COLUMNS, path.name)
         raise TableError(f"{path.name}：缺少必需的列：{'、'.join(missing)}")
     data: list[Row] = []
     skipped: list[str] = []

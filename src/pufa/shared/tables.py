@@ -113,12 +113,15 @@ def _read_xlsx(path: Path) -> list[list[object]]:
         except broken as exc:
             raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
         try:
-            sheet = workbook.worksheets[0]
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(list(row))
-                if len(rows) > MAX_ROWS:
-                    raise TableError(f"{path.name}：超过 {MAX_ROWS:,} 行，不像是一份导出文件；请拆分后再导入")
+            rows: list[list[object]] = []
+            for sheet in workbook.worksheets:  # the first sheet with anything in it: some exports lead with a blank one
+                for row in sheet.iter_rows(values_only=True):
+                    rows.append(list(row))
+                    if len(rows) > MAX_ROWS:
+                        raise TableError(f"{path.name}：超过 {MAX_ROWS:,} 行，不像是一份导出文件；请拆分后再导入")
+                if not all(is_blank(row) for row in rows):
+                    return rows
+                rows = []
             return rows
         except broken as exc:
             raise TableError(f"{path.name}：Excel 文件内容已损坏，无法读完（{type(exc).__name__}），请重新导出") from None
@@ -185,7 +188,23 @@ def find_columns(
         if (needed and set(needed) <= columns.keys()) or (not needed and len(columns) >= 3):
             return index, columns
     examples = "".join(f"“{next(iter(aliases[field]))}”" for field in (needed or list(aliases)[:2]))
+    refuse_split_header(rows, aliases, name)
     raise TableError(f"{name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {examples} 等列名的表头")
+
+
+def refuse_split_header(rows: list[list[object]], aliases: Mapping[str, Iterable[str]], name: str) -> None:
+    """A TableError saying so when the column names stand on two rows (merged cells), the
+    real cause of "missing columns" in such a file."""
+    lookup = {normalise_header(alias): field for field, names in aliases.items() for alias in names}
+
+    def known(row: list[object]) -> set[str]:
+        return {lookup[key] for cell in row if (key := normalise_header(cell)) in lookup}
+
+    for index in range(min(len(rows), HEADER_SEARCH_ROWS) - 1):
+        first, second = known(rows[index]), known(rows[index + 1])
+        if first and second and len(first | second) >= 3 and not second <= first:
+            raise TableError(f"{name}：表头分成了两行（第 {index + 1}、{index + 2} 行，多半是合并单元格）："
+                             "请把列名合并到一行后再导入")
 
 
 def is_blank(values: Iterable[object]) -> bool:
