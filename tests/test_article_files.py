@@ -22,18 +22,30 @@ def check(project) -> tuple[int, str]:
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("ketang/2023/caogao.MD", "---\ntitle: 草稿\n---\n", "ketang/2023/caogao.MD: 扩展名应为小写 .md"),
-    ("ketang/2023/yemian.htm", "<p>110105194912310025</p>", "ketang/2023/yemian.htm: 文章目录中只能放文章（.md）和图片、PDF"),
+    ("ketang/2023/yemian.htm", "<p>110105194912310025</p>", "ketang/2023/yemian.htm: 文章目录中只能放文章（.md）和图片"),
+    ("ketang/2023/biaoge.pdf", "%PDF-1.4", "ketang/2023/biaoge.pdf: 文章目录中只能放文章（.md）和图片（.gif、.jpeg、.jpg、.png、.svg、.webp），此文件不会发布；PDF"),
     ("ketang/2023/jiaoben.js", "alert(1)", "ketang/2023/jiaoben.js: 文章目录中只能放文章"),
     ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<script>alert(1)</script><rect'), "ketang/2023/images/bad.svg:1: SVG 图片中不允许 <script>"),
     ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<rect onclick="alert(1)"'), "ketang/2023/images/bad.svg:1: SVG 图片中不允许事件属性 onclick"),
     ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<image href="https://tracker.example.com/x.png"/><rect'), "ketang/2023/images/bad.svg:1: SVG 图片中不允许 <image>"),
     ("ketang/2023/images/bad.svg", "<svg><rect", "ketang/2023/images/bad.svg: 不是有效的 SVG 图片"),
+    ("ketang/2023/images/bad.svg", '<?xml-stylesheet type="text/xsl" href="b.svg"?>' + SVG_OK, "bad.svg:1: SVG 图片中不允许处理指令"),
+    ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<a><animate attributeName="href" values="javascript:alert(1)"/></a><rect'),
+     "bad.svg:1: SVG 图片中不允许 <a>"),
+    ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<h:img xmlns:h="http://www.w3.org/1999/xhtml" src="https://evil.example/x.png"/><rect'),
+     "bad.svg: SVG 图片中不允许 <img>"),
+    ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<style>@\\69mport "https://evil.example/s.css";</style><rect'),
+     "bad.svg:1: SVG 图片中不允许 <style>"),
+    ("ketang/2023/images/bad.svg", SVG_OK.replace("<rect", '<rect fill="url(https://evil.example/p.svg#x)"/><rect'),
+     "bad.svg:1: SVG 图片中的 fill 只能引用图片内部"),
+    ("ketang/2023/images/bad.xsl.svg", '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"/>',
+     "bad.xsl.svg:1: 不是 SVG 图片"),
 ])
 def test_files_that_may_not_be_published_are_named(project, name, content, message):
     project.article("ketang/2023/yi.md")
     project.write(name, content)
     code, output = check(project)
-    assert code == 1 and "articles/" + message in output, output
+    assert code == 1 and message in output and output.count("articles/ketang/2023/") >= 1, output
 
 
 @pytest.mark.parametrize("name", ["ketang/2023/yi.md~", "ketang/2023/.yi.md.swp", "ketang/2023/#yi.md#", "ketang/2023/yi.md.bak",

@@ -32,8 +32,9 @@ RESERVED_MARKER = "<!-- pufa:"
 """The start of the markers the site puts around a rendered body (see pufa.site.feeds)."""
 
 
-ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"})
-"""What may be published beside the articles (any case: cameras write .JPG)."""
+ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+"""What may be published beside the articles (any case: cameras write .JPG). Not PDF: its
+compressed text and scripts cannot be checked for personal data the way a page is."""
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
 _BACKUP_SUFFIXES = frozenset({".bak", ".swp", ".swo", ".tmp", ".orig", ".old"})
 _SYMLINK = "是符号链接：文章目录中不能有链接（它可以指向本机任何文件），请换成文件本身"
@@ -123,7 +124,8 @@ def article_files(articles_dir: Path, root: Path) -> ArticleFiles:
                     found.problems += _svg_file_problems(path, shown)
             else:
                 allowed = "、".join(sorted(ASSET_SUFFIXES))
-                found.problems.append(Problem(shown, f"文章目录中只能放文章（.md）和图片、PDF（{allowed}），此文件不会发布"))
+                found.problems.append(Problem(shown, f"文章目录中只能放文章（.md）和图片（{allowed}），此文件不会发布"
+                                               + ("；PDF 中的内容无法检查个人信息和脚本，请把内容写进文章" if suffix.lower() == ".pdf" else "")))
     return found
 
 
@@ -185,7 +187,7 @@ def _validate(
             problem("cover", f"封面图片 {meta.cover} 不在 articles/ 目录中：图片应放在文章旁边")
         elif not cover.is_file():
             problem("cover", f"找不到封面图片 {meta.cover}（路径相对于文章所在目录）")
-        elif cover.suffix.lower() not in ASSET_SUFFIXES - {".pdf"}:
+        elif cover.suffix.lower() not in ASSET_SUFFIXES:
             problem("cover", f"封面应为图片（{cover.suffix} 不是图片）")
     problems += found
     if found or column is None:

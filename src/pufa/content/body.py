@@ -175,30 +175,46 @@ def located_problems(article: Article, found: list[BodyProblem]) -> list[Problem
     return [Problem(article.source, p.message, line_of(p.needle, article.body, article.body_line)) for p in found]
 
 
-SVG_RUNNING = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "image", "use"})
-"""SVG elements that run code, embed HTML or load another file (image and use may point anywhere)."""
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+SVG_ELEMENTS = frozenset(
+    "svg g defs title desc metadata rect circle ellipse line polyline polygon path text tspan "
+    "lineargradient radialgradient stop clippath mask pattern marker symbol".split()
+)
+"""Static drawing only: nothing that runs, animates a link, embeds HTML or loads a file."""
+SVG_LINK_ATTRIBUTES = frozenset({"href", "src", "xlink:href", "style"})
 
 
 def svg_problems(text: str) -> list[BodyProblem]:
-    """What an SVG beside the articles may not hold: opened by its own address it is a page of
-    this site, so a script in it would run here, and it must load nothing from elsewhere."""
+    """What an SVG beside the articles may not hold. Opened by its own address it is a page of
+    this site, so anything but static drawing could run script or call another host there:
+    only the SVG elements above, in the SVG namespace, with no processing instruction
+    (xml-stylesheet can run XSLT), no DOCTYPE, no <style>, no event handler and no reference
+    outside the image itself."""
+    head = text.lstrip().removeprefix("\ufeff")
+    if head.startswith(("<?xml ", "<?xml\t", "<?xml\n", "<?xml\r")) and "?>" in head:  # the XML declaration only
+        head = head[head.find("?>") + 2 :]
+    if "<?" in head or "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return [BodyProblem("SVG 图片中不允许处理指令或 DOCTYPE（<?xml-stylesheet?> 可以运行脚本）", "<?" if "<?" in head else "<!")]
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError as exc:
         return [BodyProblem(f"不是有效的 SVG 图片（第 {exc.position[0]} 行：XML 格式错误）", "")]
     problems = []
+    if root.tag != f"{{{SVG_NAMESPACE}}}svg":
+        problems.append(BodyProblem(f"不是 SVG 图片：最外层应为 <svg xmlns=\"{SVG_NAMESPACE}\">", "<"))
     for element in root.iter():
-        name = str(element.tag).rsplit("}", 1)[-1]
-        if name.lower() in SVG_RUNNING:
-            problems.append(BodyProblem(f"SVG 图片中不允许 <{name}>（会运行脚本、嵌入网页或加载其他文件）", f"<{name}"))
-        if name.lower() == "style" and any(word in (element.text or "").lower() for word in ("url(", "@import", "expression(")):
-            problems.append(BodyProblem("SVG 图片的样式中不允许 url()、@import（会从其他地址加载内容）", "<style"))
+        namespace, _, name = str(element.tag)[1:].rpartition("}") if str(element.tag).startswith("{") else ("", "", str(element.tag))
+        if namespace != SVG_NAMESPACE or name.lower() not in SVG_ELEMENTS:
+            problems.append(BodyProblem(f"SVG 图片中不允许 <{name}>（只能是静态的图形和文字）", f"<{name}"))
         for attribute, value in element.attrib.items():
             local = attribute.rsplit("}", 1)[-1].lower()
+            lowered = value.lower()
             if local.startswith("on"):
                 problems.append(BodyProblem(f"SVG 图片中不允许事件属性 {local}（会运行脚本）", local))
-            elif local == "href" and not value.strip().startswith("#"):
-                problems.append(BodyProblem(f"SVG 图片中的链接只能指向图片内部（#…），实际为“{value[:60]}”", value))
-            elif "url(" in value.lower() and not value.replace(" ", "").lower().startswith("url(#"):
+            elif local in SVG_LINK_ATTRIBUTES and not (local != "style" and value.strip().startswith("#")):
+                problems.append(BodyProblem(f"SVG 图片中不允许 {local}=“{value[:40]}”（只能引用图片内部的 #…）", value or local))
+            elif "(" in lowered and not all(part.startswith("#") for part in lowered.split("url(")[1:]):
                 problems.append(BodyProblem(f"SVG 图片中的 {local} 只能引用图片内部（url(#…)）", value))
+            elif "\\" in value or "javascript" in lowered.replace(" ", ""):
+                problems.append(BodyProblem(f"SVG 图片中的 {local} 含有不允许的内容", value))
     return problems
