@@ -133,3 +133,57 @@ def test_a_site_with_years_of_statistics_and_many_amounts_raises_no_alarm(projec
     project.article("ketang/2023/yi.md")
     result = project.build(today="2025-12-31")
     assert result.returncode == 0, result.output
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("身份证号 110105\u200b19491231\u200b002X", "身份证号"),
+    ("电话 138\u00ad1234\u00ad5678", "手机号"),
+    ("电话 138&shy;1234&#8203;5678", "手机号"),
+    ("电话 138\u20601234\u20605678", "手机号"),
+    ("电话 138\u20091234\u20095678", "手机号"),
+    ("电话 138\u22121234\u22125678", "手机号"),
+    ("联系电话 138 12345678", "手机号"),
+    ("或 0086 13912345678", "手机号"),
+    ("身份证 110105 1949 1231 002X", "身份证号"),
+    ("卡号 622202 1234567890128", "银行卡号"),
+    ("工资卡号 6217 0099 9622 8303 883", "银行卡号"),  # 19 digits whose first 18 are a valid credit code
+    ('<a href="tel:%31%33%38%31%32%33%34%35%36%37%38">拨打</a>', "手机号"),
+    ('<img src="../images/%E8%AF%8111010519491231002X.png">', "身份证号"),
+    ('<img src="IMG11010519491231002X.jpg">', "身份证号"),
+    ("138<time>1234</time>5678", "手机号"),
+    ("138<!-- x -->12345678", "手机号"),
+])
+def test_numbers_hidden_by_invisible_characters_escapes_and_markup_are_found(text, kind):
+    assert [leak.kind for leak in find_leaks(text, "x")] == [kind]
+
+
+def test_invisible_characters_do_not_hide_a_number_from_masking():
+    from pufa.privacy.masking import mask_personal_data
+
+    masked = mask_personal_data("投诉人身份证号110105\u200b19491231\u200b002X，手机138\u00ad1234\u00ad5678").text
+    assert "19491231" not in masked and "1234" not in masked
+
+
+def test_a_file_named_with_an_id_number_is_found(tmp_path: Path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "张三身份证11010519491231002X.png").write_bytes(b"\x89PNG\x00")
+    assert [leak.page for leak in scan_site(tmp_path)] == ["images/张三身份证11010519491231002X.png"]
+
+
+def test_an_id_number_is_never_taken_for_a_credit_code():
+    from pydantic import ValidationError
+
+    from pufa.disclosure.records import BlacklistEntry
+
+    with pytest.raises(ValidationError, match="这是一个身份证号码"):
+        BlacklistEntry.model_validate({
+            "decision_number": "示人社失信〔2023〕9号", "employer": "张三（个体工商户）", "credit_code": "110105198001010518",
+            "responsible_persons": ["张三"], "workers": 3, "amount": "1000", "grounds": "拖欠", "basis": "第五条",
+            "authority": "示例区人力资源和社会保障局", "listing_date": "2023-01-01",
+        })
+
+
+def test_unmatched_rows_in_data_are_checked_too(project):
+    (project.root / "data" / "stats" / "unmatched.csv").write_text("source,title\nwechat,张三13812345678\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "data/stats/unmatched.csv:2: 疑似手机号" in result.output

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from pufa.privacy.identifiers import credit_code_problem
+from pufa.privacy.identifiers import credit_code_problem, is_id_number
 from pufa.shared.records import IsoDate, Record, Text
 
 DECISION_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{2,16})〔(?P<year>\d{4})〕(?P<seq>\d{1,5})号\Z")
@@ -23,6 +23,8 @@ def _credit_code(value: str) -> str:
     problem = credit_code_problem(value)
     if problem:
         raise ValueError(f"不是有效的统一社会信用代码：{problem}")
+    if is_id_number(value):  # about 1 ID number in 31 also passes the credit-code check
+        raise ValueError("这是一个身份证号码，不是统一社会信用代码：自然人的身份证号不能公示")
     return value
 
 

@@ -79,8 +79,17 @@ def passes_luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Full-width digits, X and separators as people type them in Chinese text.
-WIDE_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- ")
+# Full-width digits, X and separators as people type them in Chinese text; other spaces and
+# dashes as the space and hyphen they look like; invisible format characters (zero-width
+# space, soft hyphen, word joiner, BOM: Unicode category Cf) removed, since a reader sees
+# 110105\u200b19491231 as one number.
+WIDE_DIGITS = {
+    **str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- "),
+    **{code: " " for code in (*range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x00A0)},
+    **{code: "-" for code in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63, 0xFF0D)},
+    **{code: None for code in (0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                               *range(0x2060, 0x2070), 0xFEFF)},
+}
 _SEPARATOR = "[ \\-\u00a0\u2010-\u2015.·]"
 # A run of digits that may be split by single separators (138 1234 5678, 110105-19491231-002X),
 # optionally ending in X, and not part of a longer word of digits or Latin letters.
@@ -115,13 +124,21 @@ WRITTEN_NUMBER = re.compile(
     rf"""
     (?<![0-9A-Za-z])(?<!\d{_GROUP})(?<!\d[.,/:])
     (?:
-        (?:\+?86{_GROUP}?)?1[3-9]\d(?P<mobile>{_GROUP}?)\d{{4}}(?P=mobile)\d{{4}}
+        (?:(?:\+|00)?86{_GROUP}?)?1[3-9]\d(?P<mobile>{_GROUP}?)\d{{4}}(?P=mobile)\d{{4}}
+      | (?:(?:\+|00)?86{_GROUP}?)?1[3-9]\d{_GROUP}\d{{8}}
       | \d{{6}}(?P<id>{_GROUP}?)\d{{8}}(?P=id)\d{{3}}[0-9Xx]
+      | \d{{6}}(?P<id4>{_GROUP})\d{{4}}(?P=id4)\d{{4}}(?P=id4)\d{{3}}[0-9Xx]
       | \d{{6}}(?P<old>{_GROUP}?)\d{{6}}(?P=old)\d{{3}}
       | \d{{4}}(?P<card>{_GROUP}?)\d{{4}}(?P=card)\d{{4}}(?P=card)\d{{4}}(?:(?P=card)\d{{1,3}})?
+      | \d{{6}}{_GROUP}\d{{10,13}}
       | \d{{16,19}}
     )
     (?![0-9A-Za-z])(?!{_GROUP}\d)(?![.,/]\d)
     """,
     re.VERBOSE,
 )
+
+
+# An 18-digit ID number with its check digit is somebody's wherever it stands, even glued to
+# letters (a file name IMG11010519491231002X.jpg, a URL): checked by birth date and check digit.
+ID_ANYWHERE = re.compile(r"(?<!\d)\d{17}[0-9Xx](?![0-9])")

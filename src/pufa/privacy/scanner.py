@@ -14,29 +14,35 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from pufa.privacy.identifiers import (
-    WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number, is_old_id_number, passes_luhn,
+    ID_ANYWHERE, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number, is_old_id_number, passes_luhn,
 )
 
 THEME_FOLDERS = ("assets",)
 """Top-level folders of the theme's own scripts and styles, whose long numbers are nobody's."""
-_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|span|code|mark|small|sub|sup|u|s|del|ins|abbr|kbd)\b[^>]*>", re.I)
+_INLINE_TAG = re.compile(
+    r"</?(?:a|b|strong|em|i|span|code|mark|small|sub|sup|u|s|del|ins|abbr|kbd|time|q|cite|dfn|var|samp|"
+    r"label|bdi|bdo|wbr|font|tt|big|data|output)\b[^>]*>", re.I
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _ANY_TAG = re.compile(r"<[^>]+>")
 
 
 def readable_text(text: str) -> str:
     """Text as a reader sees it: entities decoded, inline tags gone (138<b>1234</b>5678 is a
     number), other tags a line break (numbers in two table cells are not one number)."""
+    text = _COMMENT.sub("", text)  # 138<!-- -->12345678 reads as one number (and sanitising joins it)
     text = _INLINE_TAG.sub("", text)
     text = _ANY_TAG.sub("\n", text)
     return html.unescape(text).translate(WIDE_DIGITS)
 
 
 def markup_text(text: str) -> str:
-    """The file as written, entities decoded: what is inside tags counts too (an ID number in
-    alt="…", a tel: link, a comment)."""
-    return html.unescape(text).translate(WIDE_DIGITS)
+    """The file as written, entities and percent-escapes decoded: what is inside tags counts
+    too (an ID number in alt="…", a tel:%31%33%38… link, an image's file name, a comment)."""
+    return unquote(html.unescape(text)).translate(WIDE_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -59,14 +65,17 @@ def personal_number(digits: str) -> tuple[str, str] | None:
     """(kind, masked) when ``digits`` is certainly a natural person's number: an ID number with
     a real birth date (and check digit, for 18 digits), a mainland mobile number, or a card
     number passing Luhn that is not a valid 统一社会信用代码."""
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
+    if digits.startswith("86") and len(digits) == 13 and digits[2] == "1":
+        digits = digits[2:]  # +86 138…
+    elif digits.startswith("0086") and len(digits) == 15 and digits[4] == "1":
+        digits = digits[4:]  # 0086 138…
     if is_id_number(digits) or is_old_id_number(digits):
         return "身份证号", _hide(digits, 6, 4)
     if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
         return "手机号", _hide(digits, 3, 4)
-    if 16 <= len(digits) <= 19 and digits.isdigit() and passes_luhn(digits) and credit_code_problem(digits[:18]) is not None:
-        return "银行卡号", _hide(digits, 4, 4)
+    if 16 <= len(digits) <= 19 and digits.isdigit() and passes_luhn(digits):
+        if len(digits) != 18 or credit_code_problem(digits) is not None:  # an all-digit credit code is 18 long
+            return "银行卡号", _hide(digits, 4, 4)
     return None
 
 
@@ -75,7 +84,7 @@ def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> l
     and comments included), each once. ``allowed`` lists numbers known not to be personal."""
     leaks: dict[str, Leak] = {}
     for view in (readable_text(text), markup_text(text)):
-        for match in WRITTEN_NUMBER.finditer(view):
+        for match in (*WRITTEN_NUMBER.finditer(view), *ID_ANYWHERE.finditer(view)):
             digits = digits_of(match.group(0))
             if digits in allowed or digits[-11:] in allowed or digits in leaks:
                 continue
@@ -98,7 +107,10 @@ def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] =
     leaks: list[Leak] = []
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir)
-        if relative.parts[0] in skipped or not path.is_file() or path.is_symlink():
+        if relative.parts[0] in skipped:
+            continue
+        leaks += find_leaks(relative.as_posix(), relative.as_posix(), allowed_set)  # a file or folder name
+        if not path.is_file() or path.is_symlink():
             continue
         data = path.read_bytes()
         if path.suffix == ".gz":

@@ -40,7 +40,7 @@ def load_allowed_numbers(data_dir: Path, root: Path, problems: list[Problem]) ->
 
 def source_files(root: Path) -> Iterator[Path]:
     """Every text file a page of the site is made from."""
-    for folder, patterns in (("articles", ("*.md",)), ("docs", ("*.md", "*.html")), ("data", ("*.yml", "*.yaml", "*.txt"))):
+    for folder, patterns in (("articles", ("*.md",)), ("docs", ("*.md", "*.html")), ("data", ("*.yml", "*.yaml", "*.txt", "*.csv"))):
         for pattern in patterns:
             for path in sorted((root / folder).rglob(pattern)):
                 if path.is_file() and not path.is_symlink():
