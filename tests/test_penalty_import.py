@@ -226,19 +226,21 @@ def test_the_command_line_reports_bad_rows_and_exits_non_zero(root: Path):
     assert "第 3 行，“处罚决定日期”列" in result.stderr
 
 
-def test_two_numbers_with_the_same_year_and_sequence_cannot_share_a_file(root: Path):
-    before = penalty_files(root)
-    rows = [row(5), row(6, doc="示人社劳监罚[2024]105号")]
-    with pytest.raises(ImportFailed, match="文号的年份和序号与“示人社监罚〔2024〕105号”相同"):
-        plan_import(write_csv(root / "export.csv", rows), root)
-    assert penalty_files(root) == before
+def test_two_authorities_numbers_with_the_same_year_and_sequence_live_side_by_side(root: Path):
+    rows = [row(5), row(6, doc="路人社监罚[2024]105号")]
+    plan = plan_import(write_csv(root / "export.csv", rows), root)
+    apply_import(plan, root / "data")
+    assert {"2024-105.yml", "2024-105-lurenshejianfa.yml"} <= set(penalty_files(root))
+    disclosure = load_disclosure(root / "data", root, datetime(2024, 6, 1).date())
+    assert {item.slug for item in disclosure.current} >= {"2024-105", "2024-105-lurenshejianfa"}
 
 
-def test_an_existing_record_under_another_file_name_still_claims_its_number(root: Path):
+def test_an_existing_record_under_another_file_name_still_claims_its_name(root: Path):
     folder = root / "data" / "penalties"
-    (folder / "2024-001.yml").rename(folder / "renamed.yml")  # 示人社监罚〔2024〕1号
+    text = (folder / "2024-001.yml").read_text(encoding="utf-8")
+    (folder / "2024-101.yml").write_text(text.replace("示人社监罚〔2024〕1号", "路人社监罚〔2024〕101号"), encoding="utf-8")
     with pytest.raises(ImportFailed, match="相同"):
-        plan_import(write_csv(root / "export.csv", [row(1, doc="示人社劳监罚[2024]1号")]), root)
+        plan_import(write_csv(root / "export.csv", [row(1)]), root)  # 示人社监罚〔2024〕101号 wants 2024-101.yml
 
 
 @pytest.mark.parametrize(("changes", "column", "kind"), [

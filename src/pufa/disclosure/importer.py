@@ -190,11 +190,11 @@ def _existing(penalties_dir: Path, root: Path) -> dict[str, tuple[Path, dict]]:
     }
 
 
-def _taken_names(existing: dict[str, tuple[Path, dict]]) -> dict[str, str]:
+def _taken_names(existing: dict[str, tuple[Path, dict]], home_prefix: str | None) -> dict[str, str]:
     taken: dict[str, str] = {}
     for number, (path, _) in existing.items():
         taken[path.name] = number
-        slug = decision_slug(number)
+        slug = decision_slug(number, home_prefix)
         if slug:
             taken[slug] = number
     return taken
@@ -215,7 +215,8 @@ def plan_import(source: Path, root: Path) -> ImportPlan:
     """What importing ``source`` would change; raises ImportFailed or TableError, writing nothing.
     Every problem of every row is listed, so one run shows all there is to fix."""
     penalties_dir = root / "data" / "penalties"
-    defaults = _authority_defaults(root)
+    rules = _rules(root)
+    defaults = {name: value for name in ("authority", "authority_code") if (value := getattr(rules, name))}
     rows, headers, skipped = read_penalty_rows(source, defaults)
     absent = {name: value for name, value in defaults.items() if name not in headers}
     existing = _existing(penalties_dir, root)
@@ -223,7 +224,7 @@ def plan_import(source: Path, root: Path) -> ImportPlan:
     plan.notes += [f"导出文件没有“{COLUMNS[name][0]}”列，按 data/disclosure.yml 填为 {value}" for name, value in absent.items()]
     problems: list[ImportProblem] = []
     seen: dict[str, int] = {}
-    taken = _taken_names(existing)
+    taken = _taken_names(existing, rules.decision_prefix)
     for row in rows:
         found: list[ImportProblem] = []
 
@@ -269,37 +270,36 @@ def plan_import(source: Path, root: Path) -> ImportPlan:
             problem("decision_date", "与已登记的信用修复日期冲突（早于最短公示期）")
         problems += found
         if record and not found:
-            plan.changes.append(_change(record, path, old, penalties_dir, taken, root, problems, source.name, row.number))
+            slug = record.slug(rules.decision_prefix)
+            plan.changes.append(_change(record, slug, path, old, penalties_dir, taken, root, problems, source.name, row.number))
     if problems:
         raise ImportFailed(problems)
     return plan
 
 
-def _authority_defaults(root: Path) -> dict[str, str]:
-    """处罚机关 and its code from data/disclosure.yml, for exports of the bureau's own decisions
-    that leave those columns out."""
+def _rules(root: Path) -> DisclosureRules:
+    """data/disclosure.yml: the bureau's own 代字 (file names) and its 处罚机关 and code (for
+    exports of its own decisions that leave those columns out)."""
     problems: list[Problem] = []
     rules = load_one(root / "data" / "disclosure.yml", root, DisclosureRules, problems)
     if problems:
         raise ImportFailed([ImportProblem(str(p.path), p.line, p.field, p.message) for p in problems])
-    if rules is None:
-        return {}
-    return {name: value for name in ("authority", "authority_code") if (value := getattr(rules.record, name))}
+    return rules.record if rules else DisclosureRules()
 
 
-def _change(record: Penalty, path: Path | None, old: dict, penalties_dir: Path, taken: dict[str, str], root: Path,
-            problems: list[ImportProblem], source: str, row: int) -> Change:
+def _change(record: Penalty, slug: str, path: Path | None, old: dict, penalties_dir: Path, taken: dict[str, str],
+            root: Path, problems: list[ImportProblem], source: str, row: int) -> Change:
     """``taken`` maps every file name and slug already used (on disk or by an earlier row) to its 文号."""
     text = penalty_yaml(record)
     if path is None:
-        path = penalties_dir / f"{record.slug}.yml"
-        for key in (path.name, record.slug):
+        path = penalties_dir / f"{slug}.yml"
+        for key in (path.name, slug):
             if key in taken and taken[key] != record.decision_number:
                 problems.append(ImportProblem(
                     source, row, None, f"文号的年份和序号与“{taken[key]}”相同，无法为它建立 {path.relative_to(root)}",
                 ))
                 break
-        taken[path.name] = taken[record.slug] = record.decision_number
+        taken[path.name] = taken[slug] = record.decision_number
         return Change("新增", record.decision_number, path, text)
     try:
         unchanged = Penalty.model_validate(old) == record

@@ -91,6 +91,8 @@ class ShownPenalty:
     facts: str
     content: str
     end: date
+    slug: str
+    """Its page's name (see records.decision_slug)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class Disclosure:
         shown = [
             ShownPenalty(
                 p, shown_text(p.facts, [p.legal_representative]), shown_text(p.content, [p.legal_representative]),
-                display_end(p, self.rules),
+                display_end(p, self.rules), p.slug(self.rules.decision_prefix),
             )
             for p in self.penalties
             if penalty_status(p, self.today, self.rules) == "public"

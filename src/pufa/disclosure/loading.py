@@ -3,7 +3,9 @@ span a record's dates or several records (the lifecycle rules, duplicate 文号)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 from pathlib import Path
 
 from pufa.disclosure.lifecycle import (
@@ -50,13 +52,13 @@ def _listing_problems(path: Path, entry: BlacklistEntry) -> list[Problem]:
     return problems
 
 
-def _duplicate_problems(records: list[Located], key: str, label: str) -> list[Problem]:
+def _duplicate_problems(records: list[Located], key: Callable[[Any], str], label: str) -> list[Problem]:
     seen: dict[str, Path] = {}
     problems = []
     for item in records:
-        value = getattr(item.record, key)
+        value = key(item.record)
         if value in seen:
-            problems.append(Problem(item.path, f"{label}“{value}”与 {seen[value]} 重复", None, key))
+            problems.append(Problem(item.path, f"{label}“{value}”与 {seen[value]} 重复", None, "decision_number"))
         seen.setdefault(value, item.path)
     return problems
 
@@ -71,9 +73,10 @@ def load_disclosure(data_dir: Path, root: Path, today: date) -> Disclosure:
         problems += _lifecycle_problems(item.path, item.record)
     for item in blacklist:
         problems += _listing_problems(item.path, item.record)
-    problems += _duplicate_problems(penalties, "decision_number", "决定书文号")
-    problems += _duplicate_problems(penalties, "slug", "文号中的年份和序号")
-    problems += _duplicate_problems(blacklist, "decision_number", "列入决定书文号")
+    prefix = rules.record.decision_prefix if rules else None
+    problems += _duplicate_problems(penalties, lambda p: p.decision_number, "决定书文号")
+    problems += _duplicate_problems(penalties, lambda p: p.slug(prefix), "由文号得出的网址")
+    problems += _duplicate_problems(blacklist, lambda e: e.decision_number, "列入决定书文号")
     if problems:
         raise ContentError(problems)
     return Disclosure(

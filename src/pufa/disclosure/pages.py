@@ -70,7 +70,7 @@ def penalties_json(shown: list[ShownPenalty], disclosure: Disclosure) -> str:
 def penalty_entry(item: ShownPenalty) -> Entry:
     p = item.record
     return Entry(
-        f"disclosure/{p.slug}.md", f"disclosure/{p.slug}/", f"{p.party}（{p.decision_number}）",
+        f"disclosure/{item.slug}.md", f"disclosure/{item.slug}/", f"{p.party}（{p.decision_number}）",
         p.decision_date, None, p.authority, f"{p.violation_type}：{item.content}", (p.violation_type,),
         full_text=False,  # aggregators keep what they fetch: a feed must not outlive the display period
     )
@@ -108,7 +108,7 @@ class DisclosurePages:
             Page("disclosure/blacklist.md", self._render("blacklist.md.j2", entries=self.disclosure.listed())),
             Page("disclosure/withdrawn.md", self._render("withdrawn.md.j2", withdrawn=self.disclosure.withdrawn())),
         ]
-        pages += [Page(f"disclosure/{item.record.slug}.md", self._render("penalty.md.j2", item=item, p=item.record)) for item in shown]
+        pages += [Page(f"disclosure/{item.slug}.md", self._render("penalty.md.j2", item=item, p=item.record)) for item in shown]
         return pages
 
     def data_files(self) -> list[DataFile]:

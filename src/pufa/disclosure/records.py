@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
+from pypinyin import lazy_pinyin
 
 from pufa.privacy.identifiers import credit_code_problem, is_id_number
 from pufa.shared.records import IsoDate, Record, Text
@@ -34,10 +35,17 @@ def _decision_number(value: str) -> str:
     return value
 
 
-def decision_slug(number: str) -> str | None:
-    """The page name of a decision: its year and sequence number (示人社监罚〔2023〕3号 → 2023-003)."""
+def decision_slug(number: str, home_prefix: str | None = None) -> str | None:
+    """The page and file name of a decision, unique across authorities: year and sequence for
+    the bureau's own (示人社监罚〔2023〕3号 → 2023-003), with the pinyin of the issuing office's
+    代字 after them for any other (路人社监罚〔2023〕3号 → 2023-003-lurenshejianfa)."""
     match = DECISION_NUMBER.match(number)
-    return f"{match['year']}-{int(match['seq']):03d}" if match else None
+    if not match:
+        return None
+    base = f"{match['year']}-{int(match['seq']):03d}"
+    if match["prefix"] == home_prefix:
+        return base
+    return base + "-" + "".join(lazy_pinyin(match["prefix"])).lower()
 
 
 CreditCode = Annotated[str, AfterValidator(_credit_code)]
@@ -82,9 +90,8 @@ class Penalty(Record):
     def year(self) -> int:
         return self.decision_date.year
 
-    @property
-    def slug(self) -> str:
-        slug = decision_slug(self.decision_number)
+    def slug(self, home_prefix: str | None) -> str:
+        slug = decision_slug(self.decision_number, home_prefix)
         assert slug is not None  # the validator accepted the number
         return slug
 
@@ -114,6 +121,9 @@ class DisclosureRules(Record):
     display_years: int = Field(default=DEFAULT_DISPLAY_YEARS, ge=1, le=3, description="公示期（年），最长 3 年")
     display_years_by_type: dict[str, Annotated[int, Field(ge=1, le=3)]] = Field(default_factory=dict)
     notice: str | None = Field(default=None, description="显示在公示页顶部的说明，如“本页为虚构的演示数据”")
+    decision_prefix: Text | None = Field(
+        default=None, description="本局处罚决定书文号的机关代字（如 示人社监罚）：这些决定的网址和文件名只用年份和序号"
+    )
     authority: Text | None = Field(default=None, description="处罚机关：导出文件没有这一列时，导入使用此值")
     authority_code: CreditCode | None = Field(default=None, description="处罚机关统一社会信用代码，同上")
 
