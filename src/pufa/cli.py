@@ -185,3 +185,7 @@ def _import_stats(site, sources: tuple[Path, ...], format: str | None, day, dry_
     except PufaError as exc:  # both files are worked out before either is written
         raise PufaError(f"导入失败，没有写入任何文件：{exc}") from None
     click.echo("已更新 data/stats/reads.csv。" if changed else "数据没有变化，data/stats/reads.csv 未改动。")
+
+
+if __name__ == "__main__":  # python -m pufa.cli
+    main()
