@@ -118,3 +118,38 @@ def test_a_credit_code_excel_stored_as_a_number_is_said_to_be_so(project, tmp_pa
     result = run(project, "penalties", "import", str(path))
     assert result.exit_code == 1
     assert "“统一社会信用代码”列：被 Excel 存成了数字" in result.output and "设为“文本”格式" in result.output, result.output
+
+
+def test_a_formula_saved_without_its_value_is_named_as_such(project, tmp_path: Path):
+    """Programs that write .xlsx (not Excel) often store =SUM(...) without the computed value."""
+    from test_penalty_import import HEADER, row
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    data = row(1)
+    data[9] = "=0.2+0.3"  # 罚款金额（万元）, as a formula openpyxl saves without a cached value
+    book.active.append(data)
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    result = run(project, "penalties", "import", str(path))
+    assert result.exit_code == 1
+    assert "“罚款金额（万元）”列：是公式（=0.2+0.3），文件中没有保存计算结果" in result.output, result.output
+    wechat = workbook(tmp_path / "图文数据_20240101.xlsx", [["内容标题", "总阅读次数"], ["工资应当按月足额支付", "=10*10"]])
+    project.article("ketang/2023/yi.md")
+    result = run(project, "stats", "import", str(wechat))
+    assert result.exit_code == 1 and "“总阅读次数”列：是公式（=10*10）" in result.output, result.output
+
+
+def test_data_on_a_second_sheet_is_named_as_the_cause(project, tmp_path: Path):
+    from test_penalty_import import HEADER, row
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由劳动保障监察系统导出"])
+    data = book.create_sheet("处罚信息")
+    data.append(HEADER)
+    data.append(row(1))
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    result = run(project, "penalties", "import", str(path))
+    assert result.exit_code == 1 and "文件有 2 个工作表：说明、处罚信息；只读取第一个有内容的工作表" in result.output, result.output

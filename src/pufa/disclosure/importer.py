@@ -27,6 +27,7 @@ from pufa.shared.records import load_one, read_folder
 from pufa.shared.tables import (
     Row,
     TableError,
+    UncachedFormula,
     find_columns,
     refuse_split_header,
     is_blank,
@@ -134,6 +135,8 @@ def parse_amount(value: object, header: str) -> Decimal:
 
 
 def _parse_cell(field_name: str, value: object, header: str) -> object:
+    if isinstance(value, UncachedFormula):
+        raise ValueError(value.problem())
     if field_name in ("fine", "wages_owed"):
         return parse_amount(value, header)
     if field_name == "decision_date":
@@ -159,7 +162,7 @@ def read_penalty_rows(path: Path, defaults: dict[str, str] | None = None) -> tup
     """The data rows (blank and total rows left out), the columns found, and what was skipped.
     A column with a value in ``defaults`` may be missing."""
     rows = read_rows(path)
-    header_index, columns = find_columns(rows, COLUMNS, path.name)
+    header_index, columns = find_columns(rows, COLUMNS, path.name, path=path)
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns and name not in (defaults or {})]
     if missing:
         refuse_split_header(rows, COLUMNS, path.name)

@@ -114,19 +114,58 @@ def _read_xlsx(path: Path) -> list[list[object]]:
             raise TableError(f"{path.name}：不是有效的 Excel 文件，可能已损坏（{type(exc).__name__}）") from None
         try:
             rows: list[list[object]] = []
-            for sheet in workbook.worksheets:  # the first sheet with anything in it: some exports lead with a blank one
+            for number, sheet in enumerate(workbook.worksheets):  # the first sheet with anything in it
                 for row in sheet.iter_rows(values_only=True):
                     rows.append(list(row))
                     if len(rows) > MAX_ROWS:
                         raise TableError(f"{path.name}：超过 {MAX_ROWS:,} 行，不像是一份导出文件；请拆分后再导入")
                 if not all(is_blank(row) for row in rows):
-                    return rows
+                    return _mark_uncached_formulas(path, number, rows)
                 rows = []
             return rows
         except broken as exc:
             raise TableError(f"{path.name}：Excel 文件内容已损坏，无法读完（{type(exc).__name__}），请重新导出") from None
         finally:
             workbook.close()
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A formula cell whose file holds no computed value (saved by a program, not by Excel):
+    read as empty it would be reported as "不能为空", which is not the cause."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+    def problem(self) -> str:
+        return f"是公式（{self.formula[:40]}），文件中没有保存计算结果：请用 Excel 打开、保存一次后再导出"
+
+
+FORMULA_CHECK_BYTES = 20_000_000
+"""Files up to this size are read a second time for their formulas (exports are far smaller)."""
+
+
+def _mark_uncached_formulas(path: Path, sheet_number: int, rows: list[list[object]]) -> list[list[object]]:
+    if path.stat().st_size > FORMULA_CHECK_BYTES or not any(value is None for row in rows for value in row):
+        return rows
+    import openpyxl
+
+    with open(path, "rb") as handle:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
+        try:
+            sheet = workbook.worksheets[sheet_number]
+            for row_index, formulas in enumerate(sheet.iter_rows(values_only=True)):
+                if row_index >= len(rows):
+                    break
+                for column, formula in enumerate(formulas):
+                    if (isinstance(formula, str) and formula.startswith("=") and column < len(rows[row_index])
+                            and rows[row_index][column] is None):
+                        rows[row_index][column] = UncachedFormula(formula)
+        finally:
+            workbook.close()
+    return rows
 
 
 MAX_ROWS = 2_000_000
@@ -172,6 +211,7 @@ def _read_xls(path: Path) -> list[list[object]]:
 
 def find_columns(
     rows: list[list[object]], aliases: Mapping[str, Iterable[str]], name: str, required: Iterable[str] | None = None,
+    path: Path | None = None,
 ) -> tuple[int, dict[str, tuple[int, str]]]:
     """The header row's index and, for each field it has, (column index, header as written).
 
@@ -189,7 +229,21 @@ def find_columns(
             return index, columns
     examples = "".join(f"“{next(iter(aliases[field]))}”" for field in (needed or list(aliases)[:2]))
     refuse_split_header(rows, aliases, name)
-    raise TableError(f"{name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {examples} 等列名的表头")
+    raise TableError(f"{name}：缺少必需的列：前 {HEADER_SEARCH_ROWS} 行中找不到含 {examples} 等列名的表头{sheets_hint(path)}")
+
+
+def sheets_hint(path: Path | None) -> str:
+    """When a workbook has several sheets: which, since only the first with anything in it is read."""
+    if path is None or path.suffix.lower() != ".xlsx":
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = re.findall(r'<sheet [^>]*name="([^"]+)"', archive.read("xl/workbook.xml").decode("utf-8", "replace"))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return ""
+    if len(names) < 2:
+        return ""
+    return f"（文件有 {len(names)} 个工作表：{'、'.join(names)}；只读取第一个有内容的工作表，请把数据放在第一个工作表）"
 
 
 def refuse_split_header(rows: list[list[object]], aliases: Mapping[str, Iterable[str]], name: str) -> None:

@@ -26,6 +26,7 @@ from pufa.shared.files import write_all
 from pufa.shared.tables import (
     HEADER_SEARCH_ROWS,
     TableError,
+    UncachedFormula,
     csv_reader,
     decode_csv,
     find_columns,
@@ -160,6 +161,8 @@ def _within_limit(count: int, where: str) -> int:
 def _int(value: object, row: int, column: str, name: str) -> int:
     """A count from a cell: 1234, 1234.0 or "1,234"; anything else is named."""
     where = f"{name} 第 {row} 行，“{column}”列"
+    if isinstance(value, UncachedFormula):
+        raise StatsImportError(f"{where}：{value.problem()}")
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return _within_limit(int(value), where)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -175,7 +178,7 @@ def _int(value: object, row: int, column: str, name: str) -> int:
 def _table_rows(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object], dict[str, str]] | Skipped]:
     """(row number, cells by field, headers as written) per data row, or Skipped."""
     rows = read_rows(path)
-    header_index, found = find_columns(rows, columns, path.name, required)
+    header_index, found = find_columns(rows, columns, path.name, required, path)
     headers = {name: header for name, (_, header) in found.items()}
     for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if is_blank(values):
