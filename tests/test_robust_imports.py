@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from pufa.cli import main
@@ -153,3 +155,61 @@ def test_data_on_a_second_sheet_is_named_as_the_cause(project, tmp_path: Path):
     book.save(path)
     result = run(project, "penalties", "import", str(path))
     assert result.exit_code == 1 and "文件有 2 个工作表：说明、处罚信息；只读取第一个有内容的工作表" in result.output, result.output
+
+
+def test_a_quote_left_open_is_named_with_its_line(project, tmp_path: Path):
+    from test_penalty_import import HEADER, row
+
+    lines = [",".join(HEADER), ",".join(str(v) for v in row(1)), '"' + ",".join(str(v) for v in row(2)), ",".join(str(v) for v in row(3))]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(project, "penalties", "import", str(path))
+    assert result.exit_code == 1 and "export.csv 第 3 行：引号没有闭合" in result.output, result.output
+
+
+CELLS = st.one_of(
+    st.none(), st.text(max_size=30), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["", " ", "0.5万元", "1,234.50元", "2024年2月30日", "20240101", "=SUM(A1)", "示人社监罚[2024]1号",
+                     "91000000MA000001XH", "110105194912310025", "合计", "\x00", "'", '"']),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(CELLS, min_size=15, max_size=15))
+def test_any_row_of_a_penalty_export_gives_a_plan_or_named_problems(project, cells):
+    from test_penalty_import import HEADER
+
+    from pufa.disclosure.importer import plan_import
+    from pufa.shared.errors import PufaError
+
+    path = project.root / "any.xlsx"
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook(path, [HEADER, [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in cells]])
+    try:
+        plan_import(path, project.root)
+    except PufaError as exc:
+        assert "any.xlsx" in str(exc)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(alphabet=st.sampled_from(list('0123456789,."\\n/abc工资-')), max_size=12), min_size=3, max_size=3), max_size=6))
+def test_any_web_export_gives_figures_or_named_problems(project, rows):
+    from pufa.shared.errors import PufaError
+    from pufa.stats.importer import import_file
+    from pufa.stats.store import ArticleMatcher
+
+    path = project.root / "plausible_20240101.csv"
+    path.write_text("name,visitors,pageviews\n" + "\n".join(",".join(row) for row in rows), encoding="utf-8")
+    try:
+        import_file(path, ArticleMatcher([]))
+    except PufaError as exc:
+        assert "plausible_20240101.csv" in str(exc)
+
+
+def test_a_control_character_in_an_exported_name_is_named(project, tmp_path: Path):
+    from test_penalty_import import row, write_csv
+
+    path = write_csv(tmp_path / "export.csv", [row(1, party="示例区\x1b[31m测试公司")], encoding="utf-8")
+    result = run(project, "penalties", "import", str(path))
+    assert result.exit_code == 1 and "“行政相对人名称”列：含有不可见的控制字符（U+001B）" in result.output, result.output

@@ -57,6 +57,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("party", "credit_code", "legal_representative", "decision_number", "violation_type", "facts",
             "basis", "category", "content", "fine", "decision_date", "authority", "authority_code")
 SITE_ONLY = ("arrears_paid", "credit_repair_date", "withdrawal")
+MAX_YUAN = 100_000_000_000
+"""No fine or wage debt of one decision reaches 1,000 亿元: a larger figure is a unit or typing error."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNMASKED_TEXT = ("party", "legal_representative", "violation_type", "basis", "category", "content", "authority")
 """Text published as exported (违法事实 alone is masked on the way in)."""
 
@@ -129,14 +132,19 @@ def parse_amount(value: object, header: str) -> Decimal:
     if number < 0:
         raise ValueError(f"金额不能为负数（“{value}”）")
     yuan = number * 10000 if unit == "万元" else number
+    if yuan > MAX_YUAN:
+        raise ValueError(f"“{str(value)[:30]}”超过了合理的金额（上限 {MAX_YUAN // 100_000_000:,} 亿元），请检查单位")
     if yuan != yuan.quantize(Decimal("0.01")):
         raise ValueError(f"“{value}”折合 {yuan} 元，金额最多精确到分")
-    return yuan.quantize(Decimal("0.01"))
+    return yuan.quantize(Decimal("0.01")) + 0  # + 0: -0.00 becomes 0.00
 
 
 def _parse_cell(field_name: str, value: object, header: str) -> object:
     if isinstance(value, UncachedFormula):
         raise ValueError(value.problem())
+    control = _CONTROL.search(str(value))
+    if control:
+        raise ValueError(f"含有不可见的控制字符（U+{ord(control.group(0)):04X}），请在导出文件中删除")
     if field_name in ("fine", "wages_owed"):
         return parse_amount(value, header)
     if field_name == "decision_date":

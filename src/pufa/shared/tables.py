@@ -57,11 +57,28 @@ def decode_csv(data: bytes, name: str) -> str:
     raise TableError(f"{name}：无法识别文件编码，应为 UTF-8、GB18030（GBK）或 UTF-16 编码的 CSV")
 
 
-def csv_reader(text: str) -> Iterator[list[str]]:
-    """Rows of comma- or tab-separated text (Excel's "Unicode 文本" is tab-separated)."""
+def csv_reader(text: str, name: str = "CSV 文件") -> Iterator[list[str]]:
+    """Rows of comma- or tab-separated text (Excel's "Unicode 文本" is tab-separated). A quote
+    left open would swallow the rest of the file into one cell and every later message would
+    be about something else: it is named with its line instead."""
+    if text.count('"') % 2:
+        line = _unclosed_quote_line(text)
+        raise TableError(f"{name} 第 {line} 行：引号没有闭合，这一行之后的内容都会被读成一个单元格；请检查这一行的引号")
     head = "\n".join(text[:20000].split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _unclosed_quote_line(text: str) -> int:
+    """The line where the quote that is still open at the end of the text was opened."""
+    open_at, inside = 1, False
+    for number, line in enumerate(text.split("\n"), start=1):
+        was_inside = inside
+        if line.count('"') % 2:
+            inside = not inside
+        if inside and not was_inside:
+            open_at = number
+    return open_at
 
 
 def read_rows(path: Path) -> list[list[object]]:
@@ -73,7 +90,7 @@ def read_rows(path: Path) -> list[list[object]]:
     if suffix == ".csv":
         text = decode_csv(path.read_bytes(), path.name)
         try:
-            return [list(row) for row in csv_reader(text)]
+            return [list(row) for row in csv_reader(text, path.name)]
         except csv.Error as exc:
             raise TableError(f"{path.name}：CSV 格式错误（{exc}），可能有未闭合的引号") from None
     if suffix not in (".xlsx", ".xls"):
@@ -91,7 +108,7 @@ def head_rows(path: Path, count: int) -> list[list[object]]:
     """The first rows only: enough to tell a format by its header without parsing a huge CSV."""
     if path.suffix.lower() == ".csv":
         try:
-            return list(itertools.islice(csv_reader(decode_csv(path.read_bytes(), path.name)), count))
+            return list(itertools.islice(csv_reader(decode_csv(path.read_bytes(), path.name), path.name), count))
         except csv.Error as exc:
             raise TableError(f"{path.name}：CSV 格式错误（{exc}），可能有未闭合的引号") from None
     return read_rows(path)[:count]

@@ -249,7 +249,7 @@ def _fast_csv_rows(path: Path, format: str, as_of: date | None) -> Iterator[Read
     """Web analytics CSVs run to a million rows: read them with the csv module directly.
     百度统计 puts the site name and date range above the header, so the header is searched
     for, and the range's last day must be the day the figures are as of."""
-    reader = csv_reader(decode_csv(path.read_bytes(), path.name))
+    reader = csv_reader(decode_csv(path.read_bytes(), path.name), path.name)
     head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
     header_index, found = find_columns(head, WEB_COLUMNS[format], path.name, ("path", "reads"))
     range_end = _range_end(head[:header_index])
