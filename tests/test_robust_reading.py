@@ -92,7 +92,7 @@ def test_a_published_body_is_not_empty_and_holds_no_site_marker(project, body, m
     head = text[: text.index("---", 4) + 4]
     path.write_text(head + body, encoding="utf-8")
     status, output = check(project)
-    assert status == 1 and f"articles/ketang/2023/yi.md:" in output and message in output, output
+    assert status == 1 and "articles/ketang/2023/yi.md:" in output and message in output, output
 
 
 def test_a_draft_may_still_be_empty(project):

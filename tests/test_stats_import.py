@@ -245,7 +245,7 @@ def test_every_sample_is_detected_as_its_format():
         ("图文数据_20240101.xlsx", b"PK\x03\x04 truncated in the download", "不是有效的 Excel 文件"),
         ("图文数据_20240101.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "不是有效的 Excel 97-2003"),
         ("pages_20240101.csv", "name,visitors\r\n/ketang/,3\r\n".encode(), "无法从表头识别导出格式"),
-        ("pages_20240102.csv", b'name,pageviews\r\n"/x/,' + b"a" * 200_000, "CSV 格式错误"),
+        ("pages_20240102.csv", b'name,pageviews\r\n"/x/,' + b"a" * 200_000, "第 2 行：引号没有闭合"),
         ("metrics_20240102.json", b'{"list": [1, 2]}', "应为对象"),
         ("metrics_20240103.json", b"[" * 100_000, "JSON"),
         ("getarticletotal_20240101.json", b'{"errcode": 40001, "errmsg": "invalid credential"}', "接口返回错误 40001"),
