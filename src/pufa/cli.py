@@ -19,6 +19,7 @@ from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
+from pufa.review.findings import FORMATS, Finding, findings_of, render_github, render_json
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import data_lock, finish_interrupted, write_atomic
@@ -56,42 +57,71 @@ def main() -> None:
     pass
 
 
-@main.command(help="检查全部文章和数据文件，报告所有问题。")
+@main.command(help="检查全部文章和数据文件，报告所有问题（错误阻止发布，警告提醒审核人注意）。")
 @root_option
-def check(root: Path) -> None:
+@click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text：给人看；github：GitHub Actions 的标注；json：见 schema/check-findings.schema.json")
+@click.option("--strict", is_flag=True, help="有警告也以非零状态退出")
+def check(root: Path, output: str, strict: bool) -> None:
+    findings, summary = _review(root)
+    errors = [f for f in findings if f.severity == "error"]
+    if output == "github":
+        click.echo(render_github(findings), nl=False)
+    elif output == "json":
+        click.echo(render_json(findings), nl=False)
+    elif errors:
+        count = len(errors)
+        click.echo(f"发现 {count} 处内容问题，无法发布：" if count > 1 else "发现内容问题，无法发布：", err=True)
+        for finding in errors:
+            click.echo(f"  {finding.text()}", err=True)
+    else:
+        for line in summary:
+            click.echo(line)
+        for finding in findings:
+            click.echo(f"注意：{finding.text()}")
+    if errors or (strict and findings):
+        sys.exit(1)
+
+
+def _review(root: Path) -> tuple[list[Finding], list[str]]:
+    """Everything `pufa check` finds, and the summary it prints when nothing stops publication."""
     finish_interrupted(root / "data")
-    site = load_site(root)
+    try:
+        site = load_site(root)
+    except ContentError as exc:
+        return findings_of(exc.problems, "error"), []
     assets = {asset.src_uri for asset in site.assets}
-    unsafe = [problem for article in site.articles for problem in article_problems(article, assets)]
-    if unsafe:
-        raise ContentError(unsafe)
+    problems = [problem for article in site.articles for problem in article_problems(article, assets)]
     today = clock.today()
-    disclosure = load_disclosure(root / "data", root, today)
-    snapshots = read_store(root / "data" / "stats" / "reads.csv")
-    problems: list[Problem] = []
+    try:
+        disclosure = load_disclosure(root / "data", root, today)
+        snapshots = read_store(root / "data" / "stats" / "reads.csv")
+    except ContentError as exc:
+        return findings_of(problems + exc.problems, "error"), []
     allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
     problems += source_problems(root, allowed)
-    if problems:
-        raise ContentError(problems)
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
-    click.echo(f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。")
-    click.echo(
+    summary = [
+        f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。",
         f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
-        f"失信名单 {len(disclosure.blacklist)} 条（在列 {len(disclosure.listed())} 条）。"
-    )
+        f"失信名单 {len(disclosure.blacklist)} 条（在列 {len(disclosure.listed())} 条）。",
+    ]
+    notes: list[Problem] = []
     if snapshots:
         newest = max(s.as_of for s in snapshots.values())
-        click.echo(f"阅读数据 {len(snapshots)} 条，最新截至 {newest}。")
+        summary.append(f"阅读数据 {len(snapshots)} 条，最新截至 {newest}。")
         keys = {article_key(a) for a in site.articles}
         orphans = sorted({s.article for s in snapshots.values() if s.article not in keys})
         if orphans:  # not an error: the figures are kept in case the article comes back
-            click.echo(f"注意：data/stats/reads.csv 中有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
-                       f"其阅读数不会显示：{'、'.join(orphans)}")
+            notes.append(Problem(Path("data/stats/reads.csv"), f"有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
+                                 f"其阅读数不会显示：{'、'.join(orphans)}"))
     try:
         load_aliases(root / "data" / "stats" / "aliases.yml", site.articles, root)
     except ContentError as exc:  # only `pufa stats import` relies on it, and refuses then
-        click.echo("注意：" + "；".join(str(problem) for problem in exc.problems))
+        notes += exc.problems
+    ordered = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+    return findings_of(ordered, "error") + findings_of(notes, "warning"), summary
 
 
 @main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")

@@ -1,0 +1,1 @@
+"""Editorial review: what `pufa check` reports for a pull request, and how it prints it."""

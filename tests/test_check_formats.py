@@ -1,0 +1,79 @@
+"""`pufa check` for review: GitHub Actions annotations exactly as Actions parses them, JSON that
+validates against its documented schema, and exit codes (errors fail, warnings only with --strict)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from pufa.cli import main
+from pufa.review.findings import Finding, render_github
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((REPO / "schema" / "check-findings.schema.json").read_text(encoding="utf-8"))
+# What GitHub Actions accepts: ::error|warning, comma-separated key=value properties, ::message.
+WORKFLOW_COMMAND = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+)?,title=[^,:]+::[^\r\n]+$")
+
+
+def broken_project(project) -> None:
+    path = project.article("ketang/2023/yi.md")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n当事人手机 13812345678。\n", encoding="utf-8")
+    project.article("ketang/2023/er.md", title="第二篇", issue=2, extra="draft: true")
+    second = project.root / "articles" / "ketang" / "2023" / "er.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\n<iframe src=\"https://x.example/\"></iframe>\n", encoding="utf-8")
+
+
+def run(project, *args: str):
+    return CliRunner().invoke(main, ["check", "--root", str(project.root), *args])
+
+
+def test_github_format_is_one_annotation_per_problem_naming_file_and_line(project):
+    broken_project(project)
+    result = run(project, "--format", "github")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines and all(WORKFLOW_COMMAND.match(line) for line in lines), lines
+    phone = [line for line in lines if "疑似手机号" in line]
+    assert len(phone) == 1 and phone[0].startswith("::error file=articles/ketang/2023/yi.md,line=")
+    assert any(line.startswith("::error file=articles/ketang/2023/er.md,line=") and "<iframe>" in line for line in lines)
+
+
+def test_workflow_command_values_are_escaped():
+    finding = Finding("articles/a,b:c.md", "第一行\n第二行 100%", "warning", 3, "title")
+    assert render_github([finding]) == (
+        "::warning file=articles/a%2Cb%3Ac.md,line=3,title=pufa check：title::第一行%0A第二行 100%25\n"
+    )
+
+
+def test_json_format_validates_against_its_schema(project):
+    broken_project(project)
+    result = run(project, "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    jsonschema.validate(document, SCHEMA)
+    errors = [f for f in document["findings"] if f["severity"] == "error"]
+    assert document["errors"] == len(errors) == 3  # the phone number; the <iframe> and its src
+    assert {f["file"] for f in errors} == {"articles/ketang/2023/yi.md", "articles/ketang/2023/er.md"}
+    assert document["warnings"] == 2  # the corpus's figures and aliases name articles this project lacks
+
+
+def test_warnings_pass_unless_strict(project):
+    project.article("ketang/2023/yi.md")
+    (project.root / "data" / "stats" / "aliases.yml").write_text("旧标题: ketang/2023/bucunzai\n", encoding="utf-8")
+    result = run(project)
+    assert result.exit_code == 0 and "注意：data/stats/aliases.yml:1:" in result.output
+    assert run(project, "--strict").exit_code == 1
+    document = json.loads(run(project, "--format", "json").output)
+    jsonschema.validate(document, SCHEMA)
+    assert document["warnings"] >= 1 and all(f["severity"] == "warning" for f in document["findings"])
+
+
+def test_the_sample_repository_passes_in_every_format():
+    for output in ("text", "github", "json"):
+        result = CliRunner().invoke(main, ["check", "--root", str(REPO / "tests" / "fixtures" / "corpus"), "--format", output])
+        assert result.exit_code == 0, result.output
