@@ -77,3 +77,42 @@ def test_the_sample_repository_passes_in_every_format():
     for output in ("text", "github", "json"):
         result = CliRunner().invoke(main, ["check", "--root", str(REPO / "tests" / "fixtures" / "corpus"), "--format", output])
         assert result.exit_code == 0, result.output
+
+
+def git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=审核", "-c", "user.email=a@example.gov.cn", *args], cwd=root, check=True,
+                   capture_output=True)
+
+
+def test_changed_since_reports_only_what_the_branch_changed_and_sums_it_up(project):
+    old = project.article("ketang/2023/yi.md")
+    old.write_text(old.read_text(encoding="utf-8") + "\n旧文章里的手机 13812345678。\n", encoding="utf-8")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "起点")
+    new = project.article("anli/2023/xin-anli.md", title="新的案例", issue=None)
+    new.write_text(new.read_text(encoding="utf-8") + "\n申请人身份证号 11010519491231002X。\n", encoding="utf-8")
+    result = run(project, "--changed-since", "main", "--format", "github")
+    assert result.exit_code == 1
+    annotations = [line for line in result.output.splitlines() if line.startswith("::")]
+    line = new.read_text(encoding="utf-8").rstrip("\n").count("\n") + 1
+    assert len(annotations) == 1 and annotations[0].startswith(f"::error file=articles/anli/2023/xin-anli.md,line={line},")
+    assert "疑似身份证号 110105********002X" in annotations[0]
+    assert "articles/anli/2023/xin-anli.md → /anli/2023/xin-anli/（发布，已审核（王某，2023-03-15）），引用 《劳动合同法》第三十条" in result.output
+    everything = run(project)
+    assert "articles/ketang/2023/yi.md" in everything.output  # without the option the old file is reported too
+
+
+def test_an_unknown_ref_is_named(project):
+    git(project.root, "init", "-q")
+    result = run(project, "--changed-since", "no-such-branch")
+    assert result.exit_code == 1 and "--changed-since no-such-branch：git 找不到这个提交或分支" in result.output
+
+
+def test_paths_limit_the_report(project):
+    broken_project(project)
+    result = run(project, "articles/ketang/2023/er.md", "--format", "json")
+    files = {f["file"] for f in json.loads(result.output)["findings"]}
+    assert files == {"articles/ketang/2023/er.md"}

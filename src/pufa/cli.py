@@ -20,6 +20,7 @@ from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.review.findings import FORMATS, Finding, findings_of, render_github, render_json
+from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import data_lock, finish_interrupted, write_atomic
@@ -62,13 +63,23 @@ def main() -> None:
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text：给人看；github：GitHub Actions 的标注；json：见 schema/check-findings.schema.json")
 @click.option("--strict", is_flag=True, help="有警告也以非零状态退出")
-def check(root: Path, output: str, strict: bool) -> None:
+@click.option("--changed-since", "since", metavar="REF", help="只报告自 git 提交 REF 以来改动的文件（如 origin/main），并列出改动的文章")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple[Path, ...]) -> None:
     findings, summary = _review(root)
+    scope = [relative_to_root(path, root) for path in paths]
+    reviewer: list[str] = []
+    if since:
+        changed = changed_files(root, since)
+        scope += changed
+        reviewer = review_summary(root, changed)
+    if scope and not touches_everything(scope):
+        findings = [f for f in findings if in_scope(f.file, scope)]
     errors = [f for f in findings if f.severity == "error"]
-    if output == "github":
-        click.echo(render_github(findings), nl=False)
-    elif output == "json":
+    if output == "json":
         click.echo(render_json(findings), nl=False)
+    elif output == "github":
+        click.echo(render_github(findings), nl=False)
     elif errors:
         count = len(errors)
         click.echo(f"发现 {count} 处内容问题，无法发布：" if count > 1 else "发现内容问题，无法发布：", err=True)
@@ -79,6 +90,8 @@ def check(root: Path, output: str, strict: bool) -> None:
             click.echo(line)
         for finding in findings:
             click.echo(f"注意：{finding.text()}")
+    if reviewer and output != "json":
+        click.echo("\n".join(reviewer))
     if errors or (strict and findings):
         sys.exit(1)
 
