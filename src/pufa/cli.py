@@ -118,7 +118,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str]]:
     summary = [
         f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。",
         f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
-        f"失信名单 {len(disclosure.blacklist)} 条（在列 {len(disclosure.listed())} 条）。",
+        f"失信名单 {len(disclosure.blacklist)} 条（在列 {disclosure.count_listed()} 条）。",
     ]
     notes: list[Problem] = []
     if snapshots:

@@ -164,6 +164,10 @@ class Disclosure:
         ]
         return sorted(entries, key=lambda s: (s.record.listing_date, s.record.decision_number), reverse=True)
 
+    def count_listed(self) -> int:
+        """How many listings are on the blacklist today, without masking anything (for `pufa check`)."""
+        return sum(1 for e in self.blacklist if listing_status(e, self.today) == "listed")
+
     def count_current(self) -> int:
         """How many decisions are on display, without masking anything (for `pufa check`)."""
         return sum(1 for p in self.penalties if penalty_status(p, self.today, self.rules) == "public")
