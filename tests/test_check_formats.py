@@ -92,15 +92,15 @@ def test_changed_since_reports_only_what_the_branch_changed_and_sums_it_up(proje
     git(project.root, "init", "-q", "-b", "main")
     git(project.root, "add", "-A")
     git(project.root, "commit", "-q", "-m", "起点")
-    new = project.article("anli/2023/xin-anli.md", title="新的案例", issue=None)
+    new = project.article("ketang/2023/xin.md", title="新的一期", issue=2)
     new.write_text(new.read_text(encoding="utf-8") + "\n申请人身份证号 11010519491231002X。\n", encoding="utf-8")
     result = run(project, "--changed-since", "main", "--format", "github")
     assert result.exit_code == 1
     annotations = [line for line in result.output.splitlines() if line.startswith("::")]
     line = new.read_text(encoding="utf-8").rstrip("\n").count("\n") + 1
-    assert len(annotations) == 1 and annotations[0].startswith(f"::error file=articles/anli/2023/xin-anli.md,line={line},")
+    assert len(annotations) == 1 and annotations[0].startswith(f"::error file=articles/ketang/2023/xin.md,line={line},")
     assert "疑似身份证号 110105********002X" in annotations[0]
-    assert "articles/anli/2023/xin-anli.md → /anli/2023/xin-anli/（发布，已审核（王某，2023-03-15）），引用 《劳动合同法》第三十条" in result.output
+    assert "articles/ketang/2023/xin.md → /ketang/2023/xin/（发布，已审核（王某，2023-03-15）），引用 《劳动合同法》第三十条" in result.output
     everything = run(project)
     assert "articles/ketang/2023/yi.md" in everything.output  # without the option the old file is reported too
 

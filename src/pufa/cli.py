@@ -20,6 +20,7 @@ from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.review.findings import FORMATS, Finding, findings_of, render_github, render_json
+from pufa.review.rules import editorial_problems
 from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
@@ -113,6 +114,8 @@ def _review(root: Path) -> tuple[list[Finding], list[str]]:
         return findings_of(problems + exc.problems, "error"), []
     allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
     problems += source_problems(root, allowed)
+    editorial_errors, notes = editorial_problems(site, root)
+    problems += editorial_errors
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
     summary = [
@@ -120,7 +123,6 @@ def _review(root: Path) -> tuple[list[Finding], list[str]]:
         f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
         f"失信名单 {len(disclosure.blacklist)} 条（在列 {disclosure.count_listed()} 条）。",
     ]
-    notes: list[Problem] = []
     if snapshots:
         newest = max(s.as_of for s in snapshots.values())
         summary.append(f"阅读数据 {len(snapshots)} 条，最新截至 {newest}。")

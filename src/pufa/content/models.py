@@ -31,6 +31,7 @@ class Column(Record):
     numbered: bool = Field(description="每篇文章是否有期数（同一年内不重复）")
     description: Text
     sections: tuple[Text, ...] = Field(default=(), description="pufa new 写入的惯用小标题")
+    sections_required: bool = Field(default=False, description="文章必须依次包含这些小标题（pufa check 检查）")
 
 
 class Topic(Record):

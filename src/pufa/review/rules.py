@@ -1,0 +1,87 @@
+"""The editorial rules `pufa check` adds for review, beyond what the build itself refuses.
+
+Errors stop a pull request; warnings ask the reviewer to look (a title too long for WeChat's
+list, a summary that repeats the first paragraph, a heavy image on a phone).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from pufa.content.corpus import Site
+from pufa.content.models import Article
+from pufa.shared.errors import Problem
+
+WECHAT_TITLE = 32
+SUMMARY_MAX = 120  # WeChat's digest takes 128
+IMAGE_WARN_BYTES = 1_000_000  # WeChat accepts 10 MB, but readers are on phones
+HEADING_ALTERNATIVES = {"以案释法": ("以案释法", "法官说法", "仲裁员说法")}
+_HEADING = re.compile(r"^##\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
+_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _same_text(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return _NOISE.sub("", unicodedata.normalize("NFKC", text))
+
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def _first_paragraph(body: str) -> str:
+    for block in re.split(r"\n\s*\n", body):
+        text = block.strip()
+        if text and not text.startswith(("#", "!", "<", "|", "```", ">")):
+            return text
+    return ""
+
+
+def _line(article: Article, offset_text: str) -> int:
+    return article.body_line + article.body[: article.body.find(offset_text)].count("\n")
+
+
+def editorial_problems(site: Site, root: Path) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of every article."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for article in site.articles:
+        meta, where = article.meta, article.source
+        title_line = article.key_lines.get("title")
+        summary_line = article.key_lines.get("summary")
+        if len(meta.title) > WECHAT_TITLE:
+            warnings.append(Problem(where, f"标题 {len(meta.title)} 字，超过公众号标题的 {WECHAT_TITLE} 字，同步时需要另拟", title_line, "title"))
+        if len(meta.summary) > SUMMARY_MAX:
+            errors.append(Problem(where, f"摘要 {len(meta.summary)} 字，应不超过 {SUMMARY_MAX} 字（公众号摘要最多 128 字）", summary_line, "summary"))
+        if _same_text(meta.summary, _first_paragraph(article.body)):
+            warnings.append(Problem(where, "摘要与正文第一段相同：摘要应概括全文，让读者决定是否点开", summary_line, "summary"))
+        if article.column.sections_required:
+            errors += _section_problems(article)
+        for alt, target in _IMAGE.findall(article.body):
+            if not alt.strip():
+                errors.append(Problem(where, f"图片 {target} 缺少说明文字（![说明](…)），读屏软件的用户无从知道图片内容", _line(article, target)))
+            image = (root / article.source).parent / target
+            if image.is_file() and image.stat().st_size > IMAGE_WARN_BYTES:
+                size = image.stat().st_size / 1_000_000
+                warnings.append(Problem(where, f"图片 {target} 有 {size:.1f} MB，超过 1 MB，手机上加载慢：请压缩后再用", _line(article, target)))
+    return errors, warnings
+
+
+def _section_problems(article: Article) -> list[Problem]:
+    """The column's customary sections, each present, in order (其他小标题可以穿插)."""
+    headings = [(number, match.group(1)) for number, line in enumerate(article.body.splitlines(), start=article.body_line)
+                if (match := _HEADING.match(line))]
+    position, missing = 0, []
+    for section in article.column.sections:
+        names = HEADING_ALTERNATIVES.get(section, (section,))
+        found = next((i for i in range(position, len(headings)) if headings[i][1] in names), None)
+        if found is None:
+            missing.append(section)
+        else:
+            position = found + 1
+    if not missing:
+        return []
+    expected = " → ".join(article.column.sections)
+    return [Problem(article.source, f"“{article.column.name}”的文章应依次有这些小标题：{expected}；缺少或顺序不对：{'、'.join(missing)}",
+                    article.body_line)]
