@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from pufa.content.body import article_problems
-from pufa.content.corpus import load_site
+from pufa.content.corpus import Site, load_site
 from pufa.content.scaffold import create_article
 from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
@@ -67,13 +67,13 @@ def main() -> None:
 @click.option("--changed-since", "since", metavar="REF", help="只报告自 git 提交 REF 以来改动的文件（如 origin/main），并列出改动的文章")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple[Path, ...]) -> None:
-    findings, summary = _review(root)
+    findings, summary, site = _review(root)
     scope = [relative_to_root(path, root) for path in paths]
     reviewer: list[str] = []
     if since:
         changed = changed_files(root, since)
         scope += changed
-        reviewer = review_summary(root, changed)
+        reviewer = review_summary(site, changed, clock.today())
     if scope and not touches_everything(scope):
         findings = [f for f in findings if in_scope(f.file, scope)]
     errors = [f for f in findings if f.severity == "error"]
@@ -97,13 +97,14 @@ def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple
         sys.exit(1)
 
 
-def _review(root: Path) -> tuple[list[Finding], list[str]]:
-    """Everything `pufa check` finds, and the summary it prints when nothing stops publication."""
+def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
+    """Everything `pufa check` finds, the summary it prints when nothing stops publication,
+    and the loaded site (None when it could not be loaded)."""
     finish_interrupted(root / "data")
     try:
         site = load_site(root)
     except ContentError as exc:
-        return findings_of(exc.problems, "error"), []
+        return findings_of(exc.problems, "error"), [], None
     assets = {asset.src_uri for asset in site.assets}
     problems = [problem for article in site.articles for problem in article_problems(article, assets)]
     today = clock.today()
@@ -111,7 +112,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str]]:
         disclosure = load_disclosure(root / "data", root, today)
         snapshots = read_store(root / "data" / "stats" / "reads.csv")
     except ContentError as exc:
-        return findings_of(problems + exc.problems, "error"), []
+        return findings_of(problems + exc.problems, "error"), [], site
     allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
     problems += source_problems(root, allowed)
     editorial_errors, notes = editorial_problems(site, root)
@@ -136,7 +137,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str]]:
     except ContentError as exc:  # only `pufa stats import` relies on it, and refuses then
         notes += exc.problems
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
-    return findings_of(ordered, "error") + findings_of(notes, "warning"), summary
+    return findings_of(ordered, "error") + findings_of(notes, "warning"), summary, site
 
 
 @main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")

@@ -58,16 +58,21 @@ class BodyProblem:
     needle: str
 
 
+def _as_browser_reads(url: str) -> str:
+    """A URL as a browser reads it: tabs, line breaks and surrounding spaces ignored."""
+    return "".join(ch for ch in url if ch not in "\t\n\r").strip()
+
+
 def _scheme(url: str) -> str | None:
-    """The scheme a browser would see: it ignores tabs, line breaks and leading spaces."""
-    cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip().lower()
+    """The scheme a browser would see."""
+    cleaned = _as_browser_reads(url).lower()
     head = cleaned.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     return head.split(":", 1)[0] if ":" in head else None
 
 
 def is_local(url: str) -> bool:
     """A path on this site: no scheme and no host (//host/x is another host)."""
-    cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip()
+    cleaned = _as_browser_reads(url)
     return _scheme(cleaned) is None and not cleaned.startswith(("//", "\\\\", "/\\", "\\/")) and not urlsplit(cleaned).netloc
 
 

@@ -23,6 +23,7 @@ from pufa.privacy.masking import mask_personal_data
 from pufa.privacy.scanner import find_leaks
 from pufa.shared.errors import Problem, PufaError
 from pufa.shared.files import write_all
+from pufa.shared.frontmatter import CONTROL_CHARACTERS
 from pufa.shared.records import load_one, read_folder
 from pufa.shared.tables import (
     Row,
@@ -59,7 +60,6 @@ REQUIRED = ("party", "credit_code", "legal_representative", "decision_number", "
 SITE_ONLY = ("arrears_paid", "credit_repair_date", "withdrawal")
 MAX_YUAN = 100_000_000_000
 """No fine or wage debt of one decision reaches 1,000 亿元: a larger figure is a unit or typing error."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNMASKED_TEXT = ("party", "legal_representative", "violation_type", "basis", "category", "content", "authority")
 """Text published as exported (违法事实 alone is masked on the way in)."""
 
@@ -142,7 +142,7 @@ def parse_amount(value: object, header: str) -> Decimal:
 def _parse_cell(field_name: str, value: object, header: str) -> object:
     if isinstance(value, UncachedFormula):
         raise ValueError(value.problem())
-    control = _CONTROL.search(str(value))
+    control = CONTROL_CHARACTERS.search(str(value))
     if control:
         raise ValueError(f"含有不可见的控制字符（U+{ord(control.group(0)):04X}），请在导出文件中删除")
     if field_name in ("fine", "wages_owed"):

@@ -7,12 +7,12 @@ list, a summary that repeats the first paragraph, a heavy image on a phone).
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from pufa.content.corpus import Site
 from pufa.content.models import Article
 from pufa.shared.errors import Problem
+from pufa.shared.formats import comparable_text
 
 WECHAT_TITLE = 32
 SUMMARY_MAX = 120  # WeChat's digest takes 128
@@ -20,14 +20,8 @@ IMAGE_WARN_BYTES = 1_000_000  # WeChat accepts 10 MB, but readers are on phones
 HEADING_ALTERNATIVES = {"以案释法": ("以案释法", "法官说法", "仲裁员说法")}
 _HEADING = re.compile(r"^##\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
-_NOISE = re.compile(r"[\W_]+", re.UNICODE)
-
-
 def _same_text(a: str, b: str) -> bool:
-    def norm(text: str) -> str:
-        return _NOISE.sub("", unicodedata.normalize("NFKC", text))
-
-    return bool(norm(a)) and norm(a) == norm(b)
+    return bool(comparable_text(a)) and comparable_text(a) == comparable_text(b)
 
 
 def _first_paragraph(body: str) -> str:

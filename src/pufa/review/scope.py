@@ -6,9 +6,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from pufa.content.corpus import load_site
-from pufa.shared import clock
-from pufa.shared.errors import ContentError, PufaError
+from datetime import date
+
+from pufa.content.corpus import Site
+from pufa.shared.errors import PufaError
 
 STATUS_NAMES = {"published": "发布", "draft": "草稿", "scheduled": "定时发布"}
 SHARED_DATA = ("data/columns.yml", "data/topics.yml", "data/audiences.yml", "data/laws.yml", "data/search_terms.txt",
@@ -51,13 +52,11 @@ def in_scope(file: str, scope: list[str]) -> bool:
     return any(file == path or file.startswith(path.rstrip("/") + "/") for path in scope)
 
 
-def review_summary(root: Path, changed: list[str]) -> list[str]:
-    """For the reviewer: each changed article's future address, state, 法制审核 and citations."""
-    try:
-        site = load_site(root)
-    except ContentError:
-        return []  # the findings say why
-    today = clock.today()
+def review_summary(site: Site | None, changed: list[str], today: date) -> list[str]:
+    """For the reviewer: each changed article's future address, state, 法制审核 and citations
+    (nothing when the site could not be loaded: the findings say why)."""
+    if site is None:
+        return []
     lines = []
     for article in site.articles:
         if article.source.as_posix() not in changed:

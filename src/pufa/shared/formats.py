@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
+
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def cn_date(value: date) -> str:
@@ -24,3 +28,9 @@ def to_wan(amount: Decimal) -> str:
     """The national standard states amounts in 万元: 109000 → 10.9."""
     text = f"{amount / Decimal(10000):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def comparable_text(text: str) -> str:
+    """Full-width and half-width alike, spaces and punctuation gone, lower case:
+    《加班费》怎么算？ and 加班费怎么算 compare equal."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()

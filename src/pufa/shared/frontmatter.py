@@ -58,7 +58,7 @@ def read_text(path: Path, shown: Path) -> str:
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise YamlSyntaxError(Problem(shown, "文件应使用 UTF-8 编码（用记事本另存为时选择 UTF-8）", line)) from None
-    bad = _CONTROL.search(text)
+    bad = CONTROL_CHARACTERS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         code = f"U+{ord(bad.group(0)):04X}"
@@ -66,7 +66,8 @@ def read_text(path: Path, shown: Path) -> str:
     return text
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Invisible characters no hand-written file or exported cell should hold (tab and line breaks are fine)."""
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any, int]]:

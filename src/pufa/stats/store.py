@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pufa.content.models import Article
 from pufa.shared.errors import ContentError, Problem
+from pufa.shared.formats import comparable_text
 from pufa.shared.records import read_document
 
 SOURCES = ("wechat", "web")
@@ -96,12 +96,11 @@ def normalise_path(value: str) -> str | None:
 _INDEX_PAGE = re.compile(r"/index\.html?$")
 
 
-_TITLE_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def normalise_title(title: str) -> str:
     """Full-width and half-width alike, spaces and punctuation gone: 《加班费》怎么算？ = 加班费怎么算."""
-    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title)).lower()
+    return comparable_text(title)
 
 
 @dataclass(frozen=True)
