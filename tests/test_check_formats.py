@@ -16,7 +16,7 @@ from pufa.review.findings import Finding, render_github
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((REPO / "schema" / "check-findings.schema.json").read_text(encoding="utf-8"))
 # What GitHub Actions accepts: ::error|warning, comma-separated key=value properties, ::message.
-WORKFLOW_COMMAND = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+)?,title=[^,:]+::[^\r\n]+$")
+WORKFLOW_COMMAND = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+(,col=\d+)?)?,title=[^,:]+::[^\r\n]+$")
 
 
 def broken_project(project) -> None:
@@ -66,7 +66,7 @@ def test_warnings_pass_unless_strict(project):
     project.article("ketang/2023/yi.md")
     (project.root / "data" / "stats" / "aliases.yml").write_text("旧标题: ketang/2023/bucunzai\n", encoding="utf-8")
     result = run(project)
-    assert result.exit_code == 0 and "注意：data/stats/aliases.yml:1:" in result.output
+    assert result.exit_code == 0 and "data/stats/aliases.yml:1: 警告: “旧标题”指向的文章" in result.output
     assert run(project, "--strict").exit_code == 1
     document = json.loads(run(project, "--format", "json").output)
     jsonschema.validate(document, SCHEMA)
@@ -116,3 +116,32 @@ def test_paths_limit_the_report(project):
     result = run(project, "articles/ketang/2023/er.md", "--format", "json")
     files = {f["file"] for f in json.loads(result.output)["findings"]}
     assert files == {"articles/ketang/2023/er.md"}
+
+
+def test_text_format_is_file_line_column_grouped_per_file_with_hints(project):
+    broken_project(project)
+    (project.root / "data" / "stats" / "aliases.yml").write_text("旧标题: ketang/2023/bucunzai\n", encoding="utf-8")
+    result = run(project)
+    assert result.exit_code == 1
+    text = result.stdout
+    blocks = text.strip().split("\n\n")
+    files = [block.split(":", 1)[0] for block in blocks]
+    assert files == sorted(set(files)) and "articles/ketang/2023/yi.md" in files  # one block per file, in order
+    phone = next(line for line in text.splitlines() if "疑似手机号" in line)
+    source = (project.root / "articles/ketang/2023/yi.md").read_text(encoding="utf-8").splitlines()
+    line_number = next(i for i, line in enumerate(source, start=1) if "13812345678" in line)
+    column = source[line_number - 1].index("138") + 1
+    assert phone.startswith(f"articles/ketang/2023/yi.md:{line_number}:{column}: 错误: 疑似手机号 138****5678")
+    hint = text.splitlines()[text.splitlines().index(phone) + 1]
+    assert hint.startswith("    提示：请删除或改写")
+    assert "data/stats/aliases.yml:1: 警告: " in text
+    assert "\x1b[" not in text  # no colour codes when the output is not a terminal
+    assert "共 3 个错误、2 个警告，无法发布。" in result.stderr  # 2: the corpus figures name articles this project lacks
+
+
+def test_text_format_has_colour_for_a_terminal():
+    from pufa.review.findings import render_text
+
+    coloured = render_text([Finding("a.md", "坏了", "error", 3, None, 5, "这样改")], colour=True)
+    assert "\x1b[31m" in coloured and "错误" in coloured and "这样改" in coloured
+    assert render_text([Finding("a.md", "坏了", "error", 3, None, 5, "这样改")]) == "a.md:3:5: 错误: 坏了\n    提示：这样改\n"

@@ -299,7 +299,7 @@ def test_an_alias_to_a_missing_article_names_its_line(project):
     assert result.exit_code == 1
     assert f"aliases.yml:{line}: “旧标题”指向的文章 ketang/2023/no-such-article 不存在" in result.output
     check = CliRunner().invoke(main, ["check", "--root", str(project)])
-    assert check.exit_code == 0 and "注意：" in check.output and "no-such-article" in check.output
+    assert check.exit_code == 0 and "警告: " in check.output and "no-such-article" in check.output
 
 
 def test_two_messages_of_one_article_in_a_daily_summary_add_the_base_once(tmp_path, site, matcher):

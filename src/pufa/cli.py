@@ -6,6 +6,7 @@ about what is valid. Errors go to stderr, in Chinese, and the exit code is non-z
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -19,7 +20,7 @@ from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
-from pufa.review.findings import FORMATS, Finding, findings_of, render_github, render_json
+from pufa.review.findings import FORMATS, Finding, count_line, findings_of, render_github, render_json, render_text
 from pufa.review.rules import editorial_problems
 from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
 from pufa.shared import clock
@@ -75,22 +76,20 @@ def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple
         scope += changed
         reviewer = review_summary(site, changed, clock.today())
     if scope and not touches_everything(scope):
-        findings = [f for f in findings if in_scope(f.file, scope)]
+        findings = [f for f in findings if in_scope(f.file, scope) or any(in_scope(r, scope) for r in f.related)]
     errors = [f for f in findings if f.severity == "error"]
     if output == "json":
         click.echo(render_json(findings), nl=False)
     elif output == "github":
         click.echo(render_github(findings), nl=False)
-    elif errors:
-        count = len(errors)
-        click.echo(f"发现 {count} 处内容问题，无法发布：" if count > 1 else "发现内容问题，无法发布：", err=True)
-        for finding in errors:
-            click.echo(f"  {finding.text()}", err=True)
     else:
-        for line in summary:
-            click.echo(line)
-        for finding in findings:
-            click.echo(f"注意：{finding.text()}")
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        if findings:
+            click.echo(render_text(findings, colour), nl=False)
+            click.echo(count_line(findings), err=bool(errors))
+        if not errors:
+            for line in summary:
+                click.echo(line)
     if reviewer and output != "json":
         click.echo("\n".join(reviewer))
     if errors or (strict and findings):

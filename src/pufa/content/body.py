@@ -150,16 +150,23 @@ def sanitize(html: str) -> str:
     )
 
 
-def line_of(needle: str, source: str, first_line: int) -> int | None:
-    """The line of the source (counting from ``first_line``) where ``needle`` first appears;
-    the rendered value may have been written with character references (java&#x09;script),
-    so shorter and shorter beginnings of it are tried, down to four characters."""
+def position_of(needle: str, source: str, first_line: int) -> tuple[int, int] | None:
+    """The line (counting from ``first_line``) and column where ``needle`` first appears in
+    the source; the rendered value may have been written with character references
+    (java&#x09;script), so shorter and shorter beginnings of it are tried, down to four
+    characters."""
     lowered = source.lower()
     for length in range(len(needle), min(len(needle), 4) - 1, -1):
         position = lowered.find(needle[:length].lower())
         if position >= 0:
-            return first_line + source.count("\n", 0, position)
+            line_start = source.rfind("\n", 0, position) + 1
+            return first_line + source.count("\n", 0, position), position - line_start + 1
     return None
+
+
+def line_of(needle: str, source: str, first_line: int) -> int | None:
+    found = position_of(needle, source, first_line)
+    return found[0] if found else None
 
 
 MARKDOWN_EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details", "pymdownx.superfences"]
@@ -177,7 +184,11 @@ def article_problems(article: Article, assets: Collection[str]) -> list[Problem]
 
 
 def located_problems(article: Article, found: list[BodyProblem]) -> list[Problem]:
-    return [Problem(article.source, p.message, line_of(p.needle, article.body, article.body_line)) for p in found]
+    problems = []
+    for problem in found:
+        line, column = position_of(problem.needle, article.body, article.body_line) or (None, None)
+        problems.append(Problem(article.source, problem.message, line, column=column))
+    return problems
 
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"

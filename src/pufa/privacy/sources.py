@@ -52,6 +52,15 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     yield from enumerate(text.splitlines(), start=1)
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _column_of(digits: str, line: str) -> int | None:
+    """Where a number starts in its line, when it was written plainly enough to find."""
+    position = line.translate(_FULL_WIDTH_DIGITS).upper().find(digits[:4])
+    return position + 1 if position >= 0 else None
+
+
 def source_problems(root: Path, allowed: Iterable[str]) -> list[Problem]:
     """Every personal number in the sources, by file and line, masked."""
     allowed_set = frozenset(number.upper() for number in allowed)
@@ -61,8 +70,8 @@ def source_problems(root: Path, allowed: Iterable[str]) -> list[Problem]:
         for number, line in _lines(path):
             for leak in find_leaks(line, str(shown), allowed_set):
                 problems.append(Problem(
-                    shown, f"疑似{leak.kind} {leak.masked}：请删除或改写（确实不是个人信息的号码可登记在 data/{ALLOW_LIST}，写明理由）",
-                    number,
+                    shown, f"疑似{leak.kind} {leak.masked}", number, column=_column_of(leak.digits, line),
+                    hint=f"请删除或改写；确实不是个人信息的号码可登记在 data/{ALLOW_LIST}，写明理由",
                 ))
     return problems
 

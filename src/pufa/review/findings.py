@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Literal
+
+import click
 
 from pufa.shared.errors import Problem
 
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "github", "json")
-JSON_VERSION = 1
+JSON_VERSION = 2
+SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
 
 
 @dataclass(frozen=True)
@@ -27,18 +32,55 @@ class Finding:
     severity: Severity
     line: int | None = None
     field: str | None = None
+    column: int | None = None
+    hint: str | None = None
+    related: tuple[str, ...] = dataclass_field(default=(), compare=False)
+    """Other files whose change can cause this finding (see Problem.related)."""
 
     @classmethod
     def of(cls, problem: Problem, severity: Severity) -> Finding:
-        return cls(problem.path.as_posix(), problem.message, severity, problem.line, problem.field)
+        return cls(problem.path.as_posix(), problem.message, severity, problem.line, problem.field,
+                   problem.column if problem.line else None, problem.hint, problem.related)
 
-    def text(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+    @property
+    def where(self) -> str:
+        return ":".join([self.file] + [str(n) for n in (self.line, self.column) if n is not None])
+
+    def text(self, colour: bool = False) -> str:
+        """`file:line:column: 错误: message`, the hint on the next line."""
+        label = SEVERITY_NAMES[self.severity]
+        if colour:
+            label = click.style(label, fg=SEVERITY_COLOURS[self.severity], bold=True)
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        lines = [f"{click.style(self.where, bold=True) if colour else self.where}: {label}: {what}"]
+        if self.hint:
+            hint = f"提示：{self.hint}"
+            lines.append("    " + (click.style(hint, fg="cyan") if colour else hint))
+        return "\n".join(lines)
 
 
 def findings_of(problems: Iterable[Problem], severity: Severity) -> list[Finding]:
     return [Finding.of(problem, severity) for problem in problems]
+
+
+def render_text(findings: Iterable[Finding], colour: bool = False) -> str:
+    """Findings grouped per file (errors first within a file, then by line), a blank line
+    between files, and a count at the end."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.file, []).append(finding)
+    blocks = []
+    for file in sorted(by_file):
+        ordered = sorted(by_file[file], key=lambda f: (f.line or 0, f.column or 0, f.severity != "error"))
+        blocks.append("\n".join(finding.text(colour) for finding in ordered))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def count_line(findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    verdict = "，无法发布" if errors else "，审核人请留意" if warnings else ""
+    return f"共 {errors} 个错误、{warnings} 个警告{verdict}。"
 
 
 def _command_data(text: str) -> str:
@@ -52,15 +94,19 @@ def _command_property(text: str) -> str:
 
 
 def render_github(findings: Iterable[Finding]) -> str:
-    """One `::error file=…,line=…,title=…::message` (or ::warning) line per finding."""
+    """One `::error file=…,line=…,col=…,title=…::message` (or ::warning) line per finding;
+    the hint follows the message on a second line of the annotation."""
     lines = []
     for finding in findings:
         properties = [f"file={_command_property(finding.file)}"]
         if finding.line is not None:
             properties.append(f"line={finding.line}")
+            if finding.column is not None:
+                properties.append(f"col={finding.column}")
         title = f"pufa check：{finding.field}" if finding.field else "pufa check"
         properties.append(f"title={_command_property(title)}")
-        lines.append(f"::{finding.severity} {','.join(properties)}::{_command_data(finding.message)}")
+        message = finding.message + (f"\n提示：{finding.hint}" if finding.hint else "")
+        lines.append(f"::{finding.severity} {','.join(properties)}::{_command_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -70,6 +116,10 @@ def render_json(findings: list[Finding]) -> str:
         "version": JSON_VERSION,
         "errors": errors,
         "warnings": len(findings) - errors,
-        "findings": [asdict(finding) for finding in findings],
+        "findings": [
+            {"file": f.file, "line": f.line, "column": f.column, "severity": f.severity, "field": f.field,
+             "message": f.message, "hint": f.hint}
+            for f in findings
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

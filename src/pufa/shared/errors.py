@@ -4,7 +4,8 @@ Every error raised because a file, a setting or an import is wrong derives from 
 the CLI and the MkDocs hook catch that base only. Anything else that escapes is a bug and
 keeps its traceback instead of being reported to an editor as their mistake.
 
-A Problem names the file, the line (when known) and the field, and says what was expected.
+A Problem names the file, the line and column (when known) and the field, says what was
+expected and, where it helps, how to fix it (the hint).
 Loaders collect all problems before failing, so one run shows everything to fix.
 """
 
@@ -24,11 +25,19 @@ class Problem:
     message: str
     line: int | None = None
     field: str | None = None
+    column: int | None = None
+    hint: str | None = None
+    related: tuple[str, ...] = ()
+    """Other files (repository paths) whose change can cause this problem: a link's target."""
+
+    @property
+    def where(self) -> str:
+        parts = [str(self.path)] + [str(n) for n in (self.line, self.column if self.line else None) if n is not None]
+        return ":".join(parts)
 
     def __str__(self) -> str:
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
         what = f"{self.field}: {self.message}" if self.field else self.message
-        return f"{where}: {what}"
+        return f"{self.where}: {what}" + (f"（{self.hint}）" if self.hint else "")
 
 
 class ContentError(PufaError):
