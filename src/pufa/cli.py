@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from pufa.content.body import article_problems
 from pufa.content.corpus import Site, load_site
 from pufa.content.scaffold import create_article
 from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
+from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import FORMATS, Finding, count_line, findings_of, render_github, render_json, render_text
 from pufa.review.rules import editorial_problems
 from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
@@ -104,9 +104,8 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
         site = load_site(root)
     except ContentError as exc:
         return findings_of(exc.problems, "error"), [], None
-    assets = {asset.src_uri for asset in site.assets}
-    problems = [problem for article in site.articles for problem in article_problems(article, assets)]
     today = clock.today()
+    problems = body_problems_and_links(root, site, today)
     try:
         disclosure = load_disclosure(root / "data", root, today)
         snapshots = read_store(root / "data" / "stats" / "reads.csv")

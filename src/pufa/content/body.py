@@ -173,12 +173,14 @@ MARKDOWN_EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables",
 """The Markdown extensions of mkdocs.yml that shape a body's HTML, for checking without a build."""
 
 
-def article_problems(article: Article, assets: Collection[str]) -> list[Problem]:
-    """What `pufa check` finds in an article's body, rendered as the site would, by line.
-    Images are still written relative to the article's folder here (``assets`` are site paths)."""
-    import markdown
+def article_problems(article: Article, assets: Collection[str], html: str | None = None) -> list[Problem]:
+    """What `pufa check` finds in an article's body, rendered as the site would (``html``, or
+    with the extensions above), by line. Images are still written relative to the article's
+    folder here (``assets`` are site paths)."""
+    if html is None:
+        import markdown
 
-    html = markdown.markdown(article.body, extensions=MARKDOWN_EXTENSIONS)
+        html = markdown.markdown(article.body, extensions=MARKDOWN_EXTENSIONS)
     folder = posixpath.dirname(article.src_uri)
     return located_problems(article, body_problems(html, lambda src: site_path(folder, src) in assets))
 

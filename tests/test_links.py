@@ -1,0 +1,118 @@
+"""`pufa check` resolves every internal link and #anchor as the site will: file links the way
+MkDocs rewrites them, other links the way a browser resolves them from the page's address,
+anchors against the headings the configured Markdown gives, and only to what will be
+published by the time the linking page is."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from pufa.cli import main
+
+
+def findings(project, *args: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--format", "json", *args])
+    return [f for f in json.loads(result.output)["findings"] if f["severity"] == "error" and f["message"].startswith("链接")]
+
+
+def with_links(project, *links: str, relative: str = "ketang/2023/yi.md"):
+    path = project.article(relative)
+    text = path.read_text(encoding="utf-8") + "\n" + "\n\n".join(f"参见[这里]({link})。" for link in links) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_links_that_resolve_pass(project):
+    project.article("anli/2023/an.md", title="案例", issue=None)
+    with_links(
+        project,
+        "../../anli/2023/an.md",              # a file link, rewritten by MkDocs
+        "../../anli/2023/an.md#小标题",        # a Chinese heading's anchor, as toc slugifies it
+        "#小标题",                             # a heading of this article
+        "/anli/2023/an.md",                    # relative to docs/
+        "../../../topics/",                    # a page's address, resolved from /ketang/2023/yi/
+        "/archive.md#y2023",                   # a file from docs/, an anchor of a generated page
+        "/feed.xml",                           # a generated file
+        "../../laws/laodong-hetong-fa.md",     # a generated page
+        "https://www.gov.cn/",                 # not ours
+        "mailto:a@example.gov.cn",
+    )
+    assert findings(project) == []
+    built = project.build()  # the strict build agrees: no link or anchor warning
+    assert built.returncode == 0, built.output
+    page = (built.site / "ketang/2023/yi/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../laws/laodong-hetong-fa/"' in page and 'href="../../../anli/2023/an/#小标题"' in page
+
+
+def test_each_broken_link_is_an_error_at_its_line_and_column(project):
+    path = with_links(project, "../../anli/2023/bucunzai.md", "#meiyou", "../../topics/", "/nosuch/", "../gongzi-zenme-fa.md#x")
+    errors = findings(project)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(errors) == 5
+    for error, link in zip(errors, ["bucunzai.md", "#meiyou", "../../topics/", "/nosuch/", "gongzi-zenme-fa.md"]):
+        number = next(i for i, line in enumerate(lines, start=1) if f"({link}" in line or link in line)
+        assert error["file"] == "articles/ketang/2023/yi.md" and error["line"] == number
+        assert error["column"] == lines[number - 1].index(link if link.startswith(("#", "/", "..")) else "..") + 1
+        assert error["hint"]
+    assert "anli/2023/bucunzai.md 不存在" in errors[0]["message"]
+    assert "锚点 #meiyou 在本文中找不到" in errors[1]["message"] and "#小标题" in errors[1]["hint"]
+    assert "指向 /ketang/topics/" in errors[2]["message"] and "/ketang/2023/yi/ 算起" in errors[2]["hint"]
+    assert "/nosuch/ 指向的 nosuch 不是网站的文件" in errors[3]["message"]
+
+
+def test_an_address_from_the_root_is_not_a_file_and_the_file_is_suggested(project):
+    with_links(project, "/archive/", "/topics/", "/archive.md#1999")
+    archive, topics, anchor = findings(project)
+    assert "（是否为“/archive.md”？）" in archive["message"]
+    assert "（是否为“/topics/index.md”？）" in topics["message"]
+    assert "锚点 #1999 在生成的页面 /archive/ 中找不到" in anchor["message"]
+
+
+def test_an_anchor_in_another_article_and_a_custom_id(project):
+    target = project.article("ketang/2023/er.md", title="第二篇", issue=2)
+    target.write_text(target.read_text(encoding="utf-8") + "\n## 计算方法 {#jisuan}\n\n内容。\n", encoding="utf-8")
+    with_links(project, "er.md#jisuan")
+    assert findings(project) == []
+    with_links(project, "er.md#计算方法")
+    [error] = findings(project)
+    assert "锚点 #计算方法 在 articles/ketang/2023/er.md 中找不到" in error["message"] and "#jisuan" in error["hint"]
+
+
+def test_a_link_to_a_draft_or_a_later_article_breaks_when_this_one_is_published(project):
+    project.article("ketang/2023/er.md", title="第二篇", issue=2, extra="draft: true")
+    project.article("ketang/2023/san.md", title="第三篇", issue=3, date="2023-05-01")
+    with_links(project, "er.md", "san.md")
+    draft, later = findings(project)
+    assert "还是草稿" in draft["message"]
+    assert "定于 2023-05-01 发布，晚于本文（2023-03-15）" in later["message"]
+
+
+def test_a_draft_may_link_to_a_draft(project):
+    project.article("ketang/2023/er.md", title="第二篇", issue=2, extra="draft: true")
+    path = with_links(project, "er.md")
+    path.write_text(path.read_text(encoding="utf-8").replace("author: 政策法规科\n", "author: 政策法规科\ndraft: true\n", 1),
+                    encoding="utf-8")
+    assert findings(project) == []
+
+
+def test_a_link_climbing_out_of_the_site(project):
+    with_links(project, "../../../../../etc/passwd")
+    [error] = findings(project)
+    assert "超出了本站的范围" in error["message"]
+
+
+def test_a_renamed_article_reports_the_articles_linking_to_it_on_the_branch(project):
+    from test_check_formats import git
+
+    project.article("anli/2023/an.md", title="案例", issue=None)
+    with_links(project, "../../anli/2023/an.md")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "起点")
+    (project.root / "articles/anli/2023/an.md").rename(project.root / "articles/anli/2023/an-xin.md")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--changed-since", "main", "--format", "github"])
+    assert result.exit_code == 1
+    assert any(line.startswith("::error file=articles/ketang/2023/yi.md,line=") and "an.md" in line
+               for line in result.output.splitlines())
