@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,15 @@ CODE = ("mkdocs.yml", "docs", "hooks")
 """What a project takes from the repository root: always the code under test."""
 SAMPLE_TODAY = "2026-11-27"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+REPORT_POSITION = re.compile(r"(:\d+)(?::\d+)?: (?:(?:错误|警告): )?|: (?:错误|警告): ")
+
+
+def plain_report(text: str) -> str:
+    """`pufa check`'s report without columns and severity labels (`file:line: message`), for
+    tests about what is found; the layout itself is tested in test_check_formats.py."""
+    return REPORT_POSITION.sub(lambda m: f"{m.group(1) or ''}: ", text)
 
 
 @dataclass

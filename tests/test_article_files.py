@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import plain_report
 
 from pufa.cli import main
 from pufa.content.articles import article_files
@@ -17,7 +18,7 @@ SVG_OK = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>图
 
 def check(project) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
-    return result.exit_code, result.output
+    return result.exit_code, plain_report(result.output)
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -84,7 +85,7 @@ def test_an_image_must_be_an_asset_of_the_site(project, body, message):
     code, output = check(project)
     assert code == 1 and f"articles/ketang/2023/yi.md:{line}: {message}" in output, output
     result = project.build()
-    assert result.returncode != 0 and f"articles/ketang/2023/yi.md:{line}: 找不到图片" in result.output
+    assert result.returncode != 0 and f"articles/ketang/2023/yi.md:{line}: 找不到图片" in plain_report(result.output)
 
 
 def test_a_cover_may_not_climb_out_of_articles(project):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from conftest import plain_report
 
 from pufa.cli import main
 from pufa.content.corpus import load_site
@@ -62,7 +63,7 @@ def test_check_reports_problems_and_exits_non_zero(project):
     project.article("ketang/2023/yi.md", column="人社课堂")
     result = run(project, "check")
     assert result.exit_code == 1
-    assert "articles/ketang/2023/yi.md:3: column: 未知的栏目“人社课堂”" in result.output
+    assert "articles/ketang/2023/yi.md:3: column: 未知的栏目“人社课堂”" in plain_report(result.output)
 
 
 def test_a_bad_pufa_today_is_reported(project):

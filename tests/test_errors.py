@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import plain_report
 
 from pufa import cli
 from pufa.shared.errors import ContentError, Problem
@@ -16,7 +17,7 @@ def test_bad_input_is_one_message_and_exit_1(project, monkeypatch):
     monkeypatch.setattr(cli, "load_site", broken)
     result = CliRunner().invoke(cli.main, ["check", "--root", str(project.root)])
     assert result.exit_code == 1
-    assert "x.md:3: title: 缺少必填项" in result.output
+    assert "x.md:3: title: 缺少必填项" in plain_report(result.output)
     assert "Traceback" not in result.output
 
 

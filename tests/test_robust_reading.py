@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import plain_report
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from pufa.shared.frontmatter import load_yaml, read_text, split_document
 def check(project) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
+    return result.exit_code, plain_report(result.output)
 
 
 def test_a_notepad_bom_is_not_a_missing_front_matter(project):

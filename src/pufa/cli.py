@@ -21,7 +21,7 @@ from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import FORMATS, Finding, count_line, findings_of, render_github, render_json, render_text
-from pufa.review.rules import editorial_problems
+from pufa.review.rules import editorial_problems, law_change_warnings
 from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
 from pufa.shared import clock
 from pufa.shared.errors import ContentError, Problem, PufaError
@@ -114,6 +114,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
     allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
     problems += source_problems(root, allowed)
     editorial_errors, notes = editorial_problems(site, root)
+    notes += law_change_warnings(site, today)
     problems += editorial_errors
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)

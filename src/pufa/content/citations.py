@@ -126,6 +126,12 @@ def _article_number(match: re.Match[str]) -> ArticleNumber:
     return ArticleNumber(chinese_number(match.group("number")), chinese_number(suffix) if suffix else 0)
 
 
+def article_number(text: str) -> ArticleNumber | None:
+    """'第八十二条' or '第二百七十六条之一' → ArticleNumber; anything else → None."""
+    match = re.fullmatch(_ARTICLE, text.strip())
+    return _article_number(match) if match else None
+
+
 def parse_front_matter_law(entry: str, book: LawBook) -> Citation | str:
     """'劳动合同法 第八十二条' → Citation, or a message saying what is wrong."""
     name, _, rest = entry.strip().partition(" ")

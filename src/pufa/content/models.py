@@ -46,6 +46,18 @@ class Audience(Record):
     description: Text
 
 
+class LawChange(Record):
+    """An amendment, a new judicial interpretation or any change in how a law is applied,
+    after which an article that relies on it needs a fresh 法制审核."""
+
+    date: IsoDate = Field(description="施行（生效）日期，YYYY-MM-DD")
+    what: Text = Field(description="变化了什么，一句话，审核人会看到")
+    by: Slug | None = Field(default=None, description="带来变化的文件在本表中的 slug，如新的司法解释")
+    provisions: tuple[Text, ...] = Field(
+        default=(), description="受影响的条文，如“第八十二条”；只有引用这些条文的文章需要复核，不填即整部"
+    )
+
+
 class Law(Record):
     """A law, regulation or document in the registry (data/laws.yml)."""
 
@@ -59,6 +71,12 @@ class Law(Record):
         default=None, description="国家法律法规数据库等权威来源的链接（确知时才填写）"
     )
     aliases: tuple[Text, ...] = Field(default=(), description="正文中可能出现的其他名称")
+    in_force: IsoDate | None = Field(default=None, description="首次施行日期，YYYY-MM-DD")
+    amended: tuple[LawChange, ...] = Field(
+        default=(), description="此后的修正、修订、新的司法解释等，按日期；晚于文章法制审核日期的会提示复核"
+    )
+    repealed: IsoDate | None = Field(default=None, description="失效（废止）日期，YYYY-MM-DD")
+    replaced_by: Slug | None = Field(default=None, description="取代它的文件在本表中的 slug")
 
 
 class Review(Record):

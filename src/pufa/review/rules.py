@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from datetime import date
+
+from pufa.content.citations import Citation, article_number
 from pufa.content.corpus import Site
-from pufa.content.models import Article
+from pufa.content.models import Article, Law, LawChange
 from pufa.shared.errors import Problem
 from pufa.shared.formats import comparable_text
 
@@ -79,3 +82,47 @@ def _section_problems(article: Article) -> list[Problem]:
     expected = " → ".join(article.column.sections)
     return [Problem(article.source, f"“{article.column.name}”的文章应依次有这些小标题：{expected}；缺少或顺序不对：{'、'.join(missing)}",
                     article.body_line)]
+
+
+RE_REVIEW_HINT = "请法制审核人员对照现行规定复核全文；需要改的改正后在 changes 中写明，复核后把 review 的日期改为复核之日"
+
+
+def _affects(change: LawChange, cited: list[Citation]) -> bool:
+    """A change to named provisions touches only articles citing one of them."""
+    if not change.provisions:
+        return True
+    touched = {article_number(provision) for provision in change.provisions}
+    return any(citation.article in touched for citation in cited)
+
+
+def _change_sentence(law: Law, change: LawChange, cited: list[Citation], laws: dict[str, Law], today: date) -> str:
+    numbers = {citation.article for citation in cited}
+    provisions = "、".join(p for p in change.provisions if article_number(p) in numbers)
+    source = f"（依据《{laws[change.by].short}》）" if change.by in laws else ""
+    when = f"自 {change.date} 起" if change.date <= today else f"将于 {change.date} 起"
+    return f"《{law.short}》{provisions}{when}有变化{source}：{change.what}"
+
+
+def law_change_warnings(site: Site, today: date) -> list[Problem]:
+    """需复核: each reviewed article citing a law (or the provision) that changed after its
+    法制审核, naming the law and the change, at the article's review line."""
+    laws = {law.slug: law for law in site.registries.laws}
+    warnings = []
+    for article in site.articles:
+        review = article.meta.review
+        if review is None:
+            continue
+        by_law: dict[str, list[Citation]] = {}
+        for citation in site.citations[article.slug]:
+            by_law.setdefault(citation.law.slug, []).append(citation)
+        for slug, cited in by_law.items():
+            law = laws[slug]
+            changes = [c for c in law.amended if c.date > review.date and _affects(c, cited)]
+            sentences = [_change_sentence(law, change, cited, laws, today) for change in changes]
+            if law.repealed and law.repealed > review.date:
+                successor = f"，由《{laws[law.replaced_by].short}》取代" if law.replaced_by in laws else ""
+                sentences.append(f"《{law.short}》于 {law.repealed} 失效{successor}")
+            warnings += [Problem(article.source, f"需复核：{sentence}；本文法制审核日期为 {review.date}",
+                                 article.key_lines.get("review"), "review", hint=RE_REVIEW_HINT)
+                         for sentence in sentences]
+    return warnings
