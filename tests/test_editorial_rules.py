@@ -66,3 +66,24 @@ def test_an_image_needs_alt_text_and_a_heavy_one_is_a_warning(project):
     found = sorted((f["severity"], f["message"]) for f in findings(project))
     assert [severity for severity, _ in found] == ["error", "warning"]
     assert found[0][1].startswith("图片 images/xiao.png 缺少说明文字") and found[1][1].startswith("图片 images/da.png 有 1.2 MB")
+    assert "超过 1.0 MB" in found[1][1]
+
+
+@pytest.mark.parametrize(("limit", "warned"), [("200", True), ("2000", False)])
+def test_the_image_limit_is_set_in_mkdocs_yml(project, limit, warned):
+    path = project.article("ketang/2023/yi.md")
+    project.write("ketang/2023/images/tu.png", "x" * 500_000)
+    path.write_text(path.read_text(encoding="utf-8") + "\n![流程图](images/tu.png)\n", encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("image_max_kb: 1000", f"image_max_kb: {limit}"), encoding="utf-8")
+    messages = [f["message"] for f in findings(project)]
+    assert messages == (["图片 images/tu.png 有 500 KB，超过 200 KB，手机上加载慢"] if warned else [])
+
+
+def test_a_wrong_image_limit_is_named(project):
+    project.article("ketang/2023/yi.md")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("image_max_kb: 1000", "image_max_kb: 1MB"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "extra.review.image_max_kb 应为正整数（KB），实际为“1MB”" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

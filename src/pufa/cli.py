@@ -21,9 +21,10 @@ from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import FORMATS, Finding, count_line, findings_of, render_github, render_json, render_text
-from pufa.review.rules import editorial_problems, law_change_warnings
+from pufa.review.rules import editorial_problems, image_limit_kb, law_change_warnings
 from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
 from pufa.shared import clock
+from pufa.site.settings import read_mkdocs_yml
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import data_lock, finish_interrupted, write_atomic
 from pufa.stats import importer as stats_import
@@ -105,7 +106,8 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
     except ContentError as exc:
         return findings_of(exc.problems, "error"), [], None
     today = clock.today()
-    problems = body_problems_and_links(root, site, today)
+    config = read_mkdocs_yml(root)
+    problems = body_problems_and_links(root, site, today, config)
     try:
         disclosure = load_disclosure(root / "data", root, today)
         snapshots = read_store(root / "data" / "stats" / "reads.csv")
@@ -113,7 +115,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
         return findings_of(problems + exc.problems, "error"), [], site
     allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
     problems += source_problems(root, allowed)
-    editorial_errors, notes = editorial_problems(site, root)
+    editorial_errors, notes = editorial_problems(site, root, image_limit_kb(config))
     notes += law_change_warnings(site, today)
     problems += editorial_errors
     counts = Counter(article.status(today) for article in site.articles)

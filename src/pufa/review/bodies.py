@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from pathlib import Path
 
 from pufa.content.body import article_problems
@@ -13,7 +14,7 @@ from pufa.content.corpus import Site
 from pufa.review.links import LinkChecker, LinkingPage, Target, link_problems, links_and_ids
 from pufa.shared.errors import Problem, PufaError
 from pufa.site.build import SiteBuild, SiteConfig
-from pufa.site.settings import markdown_settings, read_mkdocs_yml
+from pufa.site.settings import markdown_settings
 
 DOCS = "docs"
 
@@ -35,8 +36,8 @@ def _front_matter_end(text: str) -> tuple[str, int]:
     return text, 1
 
 
-def body_problems_and_links(root: Path, site: Site, today: date) -> list[Problem]:
-    config = read_mkdocs_yml(root)
+def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping[str, Any]) -> list[Problem]:
+    """``config`` is mkdocs.yml as read by pufa.site.settings.read_mkdocs_yml."""
     converter = markdown_settings(config).converter()
 
     def render(text: str) -> str:

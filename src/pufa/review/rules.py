@@ -9,17 +9,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from pufa.content.citations import Citation, article_number
 from pufa.content.corpus import Site
 from pufa.content.models import Article, Law, LawChange
-from pufa.shared.errors import Problem
+from pufa.shared.errors import Problem, PufaError
 from pufa.shared.formats import comparable_text
 
 WECHAT_TITLE = 32
 SUMMARY_MAX = 120  # WeChat's digest takes 128
-IMAGE_WARN_BYTES = 1_000_000  # WeChat accepts 10 MB, but readers are on phones
+IMAGE_WARN_KB = 1000  # WeChat accepts 10 MB, but readers are on phones
 HEADING_ALTERNATIVES = {"以案释法": ("以案释法", "法官说法", "仲裁员说法")}
 _HEADING = re.compile(r"^##\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
@@ -39,7 +41,21 @@ def _line(article: Article, offset_text: str) -> int:
     return article.body_line + article.body[: article.body.find(offset_text)].count("\n")
 
 
-def editorial_problems(site: Site, root: Path) -> tuple[list[Problem], list[Problem]]:
+class SettingsProblem(PufaError):
+    """A review setting in mkdocs.yml that cannot be used."""
+
+
+def image_limit_kb(config: Mapping[str, Any]) -> int:
+    """mkdocs.yml `extra: review: image_max_kb:`, the size past which an image is a warning."""
+    extra = config.get("extra")
+    review = extra.get("review") if isinstance(extra, Mapping) else None
+    value = review.get("image_max_kb", IMAGE_WARN_KB) if isinstance(review, Mapping) else IMAGE_WARN_KB
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise SettingsProblem(f"mkdocs.yml：extra.review.image_max_kb 应为正整数（KB），实际为“{value}”")
+    return value
+
+
+def editorial_problems(site: Site, root: Path, image_max_kb: int = IMAGE_WARN_KB) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of every article."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -59,10 +75,14 @@ def editorial_problems(site: Site, root: Path) -> tuple[list[Problem], list[Prob
             if not alt.strip():
                 errors.append(Problem(where, f"图片 {target} 缺少说明文字（![说明](…)），读屏软件的用户无从知道图片内容", _line(article, target)))
             image = (root / article.source).parent / target
-            if image.is_file() and image.stat().st_size > IMAGE_WARN_BYTES:
-                size = image.stat().st_size / 1_000_000
-                warnings.append(Problem(where, f"图片 {target} 有 {size:.1f} MB，超过 1 MB，手机上加载慢：请压缩后再用", _line(article, target)))
+            if image.is_file() and image.stat().st_size > image_max_kb * 1000:
+                warnings.append(Problem(where, f"图片 {target} 有 {_size(image.stat().st_size)}，超过 {_size(image_max_kb * 1000)}，手机上加载慢",
+                                        _line(article, target), hint="请压缩或缩小后再用；上限在 mkdocs.yml 的 extra.review.image_max_kb 中设置"))
     return errors, warnings
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size // 1000} KB"
 
 
 def _section_problems(article: Article) -> list[Problem]:
