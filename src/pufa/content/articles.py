@@ -178,8 +178,13 @@ def _validate(
         problem("summary", f"摘要还是“{PLACEHOLDER}”的占位文字，请改写后再发布")
     if meta.review is None and not meta.draft:
         problem("review", "缺少法制审核（review: {reviewer: 审核人, date: 审核日期}），未经审核的文章不能发布")
-    if meta.review is not None and meta.review.date > meta.date:
-        problem("review", f"审核日期 {meta.review.date} 晚于发布日期 {meta.date}：应先审核后发布")
+    for note in meta.changes:
+        if note.date < meta.date:
+            problem("changes", f"更新记录的日期 {note.date} 早于发布日期 {meta.date}")
+    if meta.changes and meta.review is not None and meta.review.date < max(note.date for note in meta.changes):
+        latest = max(note.date for note in meta.changes)
+        problem("review", f"更新记录 {latest} 晚于法制审核日期 {meta.review.date}：修改后的文章须重新法制审核，"
+                          "审核后把 review 的日期改为审核之日")
     if meta.cover is not None:
         cover = file.parent / meta.cover
         inside = os.path.realpath(cover).startswith(os.path.realpath(articles_dir) + os.sep)

@@ -86,6 +86,15 @@ class Review(Record):
     date: IsoDate = Field(description="审核日期，YYYY-MM-DD")
 
 
+class ChangeNote(Record):
+    """A public note of a substantive change (更新记录), shown under the title."""
+
+    date: IsoDate = Field(description="修改日期，YYYY-MM-DD")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="改了什么，一句话，读者可见，如“根据最高人民法院新司法解释更新第三部分”"
+    )
+
+
 class FrontMatter(Record):
     """The YAML header every article starts with (keys in English, values in Chinese)."""
 
@@ -103,7 +112,10 @@ class FrontMatter(Record):
         description="摘要，用于列表、订阅源和分享卡片"
     )
     author: Text = Field(description="作者或供稿单位")
-    review: Review | None = Field(default=None, description="法制审核；未经审核的文章不能发布")
+    review: Review | None = Field(default=None, description="最近一次法制审核（首次审核或修改、复核后的审核）；未经审核的文章不能发布")
+    changes: list[ChangeNote] = Field(
+        default_factory=list, description="更新记录：每次实质性修改写一条日期和说明，显示在标题下；修改后须重新法制审核"
+    )
     wechat: Annotated[str, StringConstraints(pattern=r"^https://mp\.weixin\.qq\.com/\S+$")] | None = Field(
         default=None, description="公众号转载地址"
     )
@@ -134,6 +146,17 @@ class Article:
     def src_uri(self) -> str:
         """Where the article pretends to live in docs/, so relative links resolve beside it."""
         return f"{self.column.slug}/{self.year}/{self.slug}.md"
+
+    @property
+    def last_updated(self) -> Date | None:
+        """The day of the latest change: ``updated`` or the newest change note."""
+        dates = [note.date for note in self.meta.changes] + ([self.meta.updated] if self.meta.updated else [])
+        return max(dates, default=None)
+
+    @property
+    def change_notes(self) -> list[ChangeNote]:
+        """Newest first, as a reader wants them."""
+        return sorted(self.meta.changes, key=lambda note: note.date, reverse=True)
 
     @property
     def url(self) -> str:

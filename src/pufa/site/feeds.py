@@ -86,7 +86,7 @@ def article_entry(article: Article) -> Entry:
     if meta.cover:  # named relative to the article's folder
         image = posixpath.normpath(f"{posixpath.dirname(article.src_uri)}/{meta.cover}")
     return Entry(
-        article.src_uri, article.url, meta.title, meta.date, meta.updated, meta.author, meta.summary,
+        article.src_uri, article.url, meta.title, meta.date, article.last_updated, meta.author, meta.summary,
         tuple(meta.topics), image,
     )
 
