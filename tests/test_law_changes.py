@@ -139,3 +139,28 @@ def test_the_shipped_registry_sends_back_what_the_2025_interpretation_changed(pr
     assert {"articles/ketang/2023/ruzhi-yigeyue-qianding-shumian-hetong.md",
             "articles/anli/2023/ziyuan-fangqi-shebao-chengnuo-wuxiao.md"} <= flagged
     assert "articles/ketang/2024/shiye-baoxianjin-shenling.md" not in flagged  # cites 社会保险法 on other points
+
+
+def test_the_reviewers_summary_says_a_changed_article_needs_re_review(project):
+    from test_check_formats import git
+
+    project.article("ketang/2023/yi.md")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "起点")
+    path = project.root / "articles/ketang/2023/yi.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
+    with_history(project, AMENDMENT)
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--changed-since", "main"])
+    assert "articles/ketang/2023/yi.md → /ketang/2023/yi/（发布，已审核（王某，2023-03-15），需复核）" in result.output
+
+
+def test_the_law_page_shows_when_it_took_effect_and_what_changed_since(project):
+    project.article("ketang/2023/yi.md")
+    with_history(project, AMENDMENT + "    - date: 2099-01-01\n      what: 将来的修正 <b>粗</b>\n")
+    built = project.build()
+    assert built.returncode == 0, built.output
+    page = (built.site / "laws/laodong-hetong-fa/index.html").read_text(encoding="utf-8")
+    assert '<dt>施行日期</dt><dd><time datetime="2008-01-01">2008年1月1日</time></dd>' in page
+    assert '<time datetime="2024-05-01">2024年5月1日</time>：劳动报酬支付的新规定' in page
+    assert "2099年1月1日</time>起施行：将来的修正" in page and "<b>粗</b>" not in page

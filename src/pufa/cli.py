@@ -75,7 +75,8 @@ def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple
     if since:
         changed = changed_files(root, since)
         scope += changed
-        reviewer = review_summary(site, changed, clock.today())
+        stale = {f.file for f in findings if f.field == "review" and f.severity == "warning"}  # 需复核
+        reviewer = review_summary(site, changed, clock.today(), stale)
     if scope and not touches_everything(scope):
         findings = [f for f in findings if in_scope(f.file, scope) or any(in_scope(r, scope) for r in f.related)]
     errors = [f for f in findings if f.severity == "error"]

@@ -118,7 +118,7 @@ def _affects(change: LawChange, cited: list[Citation]) -> bool:
 def _change_sentence(law: Law, change: LawChange, cited: list[Citation], laws: dict[str, Law], today: date) -> str:
     numbers = {citation.article for citation in cited}
     provisions = "、".join(p for p in change.provisions if article_number(p) in numbers)
-    source = f"（依据《{laws[change.by].short}》）" if change.by in laws else ""
+    source = f"（依据《{laws[change.by].short}》）" if change.by in laws and laws[change.by].short not in change.what else ""
     when = f"自 {change.date} 起" if change.date <= today else f"将于 {change.date} 起"
     return f"《{law.short}》{provisions}{when}有变化{source}：{change.what}"
 

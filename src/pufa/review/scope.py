@@ -4,9 +4,9 @@ summary of the articles that changed (where they will be, their state, what they
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
-
+from collections.abc import Collection
 from datetime import date
+from pathlib import Path
 
 from pufa.content.corpus import Site
 from pufa.shared.errors import PufaError
@@ -52,9 +52,10 @@ def in_scope(file: str, scope: list[str]) -> bool:
     return any(file == path or file.startswith(path.rstrip("/") + "/") for path in scope)
 
 
-def review_summary(site: Site | None, changed: list[str], today: date) -> list[str]:
-    """For the reviewer: each changed article's future address, state, 法制审核 and citations
-    (nothing when the site could not be loaded: the findings say why)."""
+def review_summary(site: Site | None, changed: list[str], today: date, stale: Collection[str] = ()) -> list[str]:
+    """For the reviewer: each changed article's future address, state, 法制审核 (需复核 when a
+    cited law changed after it: the files in ``stale``) and citations (nothing when the site
+    could not be loaded: the findings say why)."""
     if site is None:
         return []
     lines = []
@@ -63,6 +64,8 @@ def review_summary(site: Site | None, changed: list[str], today: date) -> list[s
             continue
         review = article.meta.review
         reviewed = f"已审核（{review.reviewer}，{review.date}）" if review else "未审核"
+        if article.source.as_posix() in stale:
+            reviewed += "，需复核"
         laws = "、".join(dict.fromkeys(f"《{c.law.short}》{c.article.label if c.article else ''}" for c in site.citations[article.slug]))
         lines.append(f"  {article.source.as_posix()} → /{article.url}（{STATUS_NAMES[article.status(today)]}，{reviewed}）"
                      f"{'，引用 ' + laws if laws else ''}")

@@ -89,7 +89,8 @@ class PageRenderer:
         pages = [Page("laws/index.md", self._render("laws.md.j2", groups=[g for g in groups if g[1]]), True)]
         for index in indexes:
             if index.articles:
-                pages.append(Page(f"laws/{index.law.slug}.md", self._render("law.md.j2", index=index)))
+                successor = next((law for law in self.site.registries.laws if law.slug == index.law.replaced_by), None)
+                pages.append(Page(f"laws/{index.law.slug}.md", self._render("law.md.j2", index=index, successor=successor)))
         return pages
 
     def archive_page(self) -> Page:
