@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from pufa.cli import main
@@ -21,7 +23,8 @@ def with_history(project, history: str) -> None:
 
 
 def check(project, *args: str) -> tuple[int, dict]:
-    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--format", "json", *args])
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--format", "json", *args],
+                                env={"PUFA_TODAY": "2026-11-27"})
     return result.exit_code, json.loads(result.output) if result.output.startswith("{") else result.output
 
 
@@ -164,3 +167,28 @@ def test_the_law_page_shows_when_it_took_effect_and_what_changed_since(project):
     assert '<dt>施行日期</dt><dd><time datetime="2008-01-01">2008年1月1日</time></dd>' in page
     assert '<time datetime="2024-05-01">2024年5月1日</time>：劳动报酬支付的新规定' in page
     assert "2099年1月1日</time>起施行：将来的修正" in page and "<b>粗</b>" not in page
+
+
+def test_a_review_or_change_dated_after_today_is_an_error(project):
+    path = project.article("ketang/2023/yi.md")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "review: {reviewer: 王某, date: 2023-03-15}\n",
+        "review: {reviewer: 王某, date: 2099-01-01}\nchanges: [{date: 2099-01-01, note: 改了}]\n"), encoding="utf-8")
+    with_history(project, AMENDMENT)
+    status, document = check(project)
+    assert status == 1
+    messages = {(f["field"], f["message"]) for f in document["findings"] if f["severity"] == "error"}
+    assert ("review", "法制审核日期 2099-01-01 晚于今天（2026-11-27）") in messages
+    assert ("changes", "更新记录的日期 2099-01-01 晚于今天（2026-11-27）") in messages
+
+
+@pytest.mark.parametrize(("history", "message"), [
+    ("  amended: {date: 2024-05-01, what: 改}\n", "amended: 应为列表"),
+    ("  amended:\n    - date: 2024-05-01\n      what: 改\n      provisions: 第四十四条\n", "provisions: 应为列表"),
+    ("  repealed: 2024-01-01\n  replaced_by: laodong-hetong-fa\n", "replaced_by 不能是它自己"),
+])
+def test_a_history_written_wrongly_is_named_in_chinese(project, history, message):
+    project.article("ketang/2023/yi.md")
+    with_history(project, history)
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and message in result.output, result.output

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from pufa.cli import main
 
 
-def findings(project, *args: str) -> list[dict]:
-    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--format", "json", *args])
+def findings(project, *args: str, today: str = "2026-11-27") -> list[dict]:
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--format", "json", *args],
+                                env={"PUFA_TODAY": today})
     return [f for f in json.loads(result.output)["findings"] if f["severity"] == "error" and f["message"].startswith("链接")]
 
 
@@ -84,9 +87,11 @@ def test_a_link_to_a_draft_or_a_later_article_breaks_when_this_one_is_published(
     project.article("ketang/2023/er.md", title="第二篇", issue=2, extra="draft: true")
     project.article("ketang/2023/san.md", title="第三篇", issue=3, date="2023-05-01")
     with_links(project, "er.md", "san.md")
-    draft, later = findings(project)
+    draft, later = findings(project, today="2023-03-01")
     assert "还是草稿" in draft["message"]
     assert "定于 2023-05-01 发布，晚于本文（2023-03-15）" in later["message"]
+    [draft] = findings(project, today="2023-06-01")  # both published by now: only the draft is missing
+    assert "还是草稿" in draft["message"]
 
 
 def test_a_draft_may_link_to_a_draft(project):
@@ -116,3 +121,110 @@ def test_a_renamed_article_reports_the_articles_linking_to_it_on_the_branch(proj
     assert result.exit_code == 1
     assert any(line.startswith("::error file=articles/ketang/2023/yi.md,line=") and "an.md" in line
                for line in result.output.splitlines())
+
+
+def test_a_file_link_in_raw_html_is_not_rewritten_so_it_is_an_error(project):
+    project.article("ketang/2023/er.md", title="第二篇", issue=2)
+    path = project.article("ketang/2023/yi.md")
+    path.write_text(path.read_text(encoding="utf-8") + '\n<p><a href="er.md">第二篇</a> <a href="../er/">第二篇</a></p>\n',
+                    encoding="utf-8")
+    [error] = findings(project)
+    assert "链接 er.md 写在 HTML 中，不会被换成网页地址" in error["message"] and "Markdown 写法" in error["hint"]
+
+
+def test_links_mkdocs_checks_as_files_and_anchors_as_written(project):
+    project.write("ketang/2023/images/tu.svg", '<svg xmlns="http://www.w3.org/2000/svg"><title>图</title></svg>')
+    project.article("ketang/2023/er.md", title="第二篇", issue=2)
+    with_links(project, "images/tu.svg", "../images/tu.svg", "er.md#%E5%B0%8F%E6%A0%87%E9%A2%98",
+               "er.md#pufa-laws-title", "er.md#第二篇")
+    errors = findings(project)
+    assert [e["message"] for e in errors] == [
+        "链接 ../images/tu.svg 指向的 ketang/images/tu.svg 不存在（是否为“ketang/2023/images/tu.svg”？）",
+        "链接 er.md#%E5%B0%8F%E6%A0%87%E9%A2%98 中的锚点是编码后的写法",
+    ]
+    assert errors[1]["hint"].startswith("请直接写 #小标题")
+
+
+def test_positions_skip_code_and_tell_links_sharing_a_beginning_apart(project):
+    path = project.article("ketang/2023/yi.md")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n`[示例](../../anli/2023/meiyou.md)` 是写法示例。\n\n[课堂](../../../ketang/)、[坏](../../../ketang/x/)\n\n"
+                    "[真的](../../anli/2023/meiyou.md)\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    broken, missing = findings(project)
+    assert broken["line"] == lines.index("[课堂](../../../ketang/)、[坏](../../../ketang/x/)") + 1
+    assert broken["column"] == lines[broken["line"] - 1].index("../../../ketang/x/") + 1
+    assert missing["line"] == len(lines) and missing["column"] == 6
+
+
+def test_a_docs_page_is_checked_and_excluded_pages_are_not_pages(project):
+    (project.root / "docs" / "about.md").write_text(
+        (project.root / "docs" / "about.md").read_text(encoding="utf-8") + "\n[草稿页](caogao.draft.md)\n", encoding="utf-8")
+    (project.root / "docs" / "caogao.draft.md").write_text("[坏链接](meiyou.md)\n", encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("exclude_docs: |\n", "exclude_docs: |\n  *.draft.md\n"),
+                      encoding="utf-8")
+    [error] = findings(project)
+    assert error["file"] == "docs/about.md" and "caogao.draft.md 不存在" in error["message"]
+
+
+def test_without_directory_urls_html_links_resolve_from_the_html_file(project):
+    project.article("ketang/2023/er.md", title="第二篇", issue=2)
+    path = project.article("ketang/2023/yi.md")
+    path.write_text(path.read_text(encoding="utf-8") + '\n<p><a href="er.html">对</a> <a href="../er.html">错</a></p>\n',
+                    encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
+    [error] = findings(project)
+    assert "链接 ../er.html 在网页上指向 /ketang/er.html" in error["message"]
+
+
+def test_a_renamed_article_linked_by_its_address_is_reported_on_the_branch(project):
+    from test_check_formats import git
+
+    project.article("ketang/2023/er.md", title="第二篇", issue=2)
+    with_links(project, "../er/")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "起点")
+    git(project.root, "mv", "articles/ketang/2023/er.md", "articles/ketang/2023/er-xin.md")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root), "--changed-since", "main", "--format", "github"])
+    assert result.exit_code == 1 and "::error file=articles/ketang/2023/yi.md," in result.output
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("markdown_extensions: toc\n", "markdown_extensions 的写法不对"),
+    ("markdown_extensions:\n  - pymdownx.detail\n", "markdown_extensions 无法使用"),
+    ("markdown_extensions:\n  - toc:\n      permalnk_title: x\n", "markdown_extensions 无法使用"),
+    ("markdown_extensions:\n  - 5\n", "“5”的写法不对"),
+    ("markdown_extensions:\n  - admonition: [a, b]\n", "“admonition”的写法不对"),
+    ("extra: [a]\n", "extra 的写法不对"),
+    ("extra:\n  feeds: [a]\n", "extra.feeds 的写法不对"),
+])
+def test_a_broken_mkdocs_yml_is_named_not_a_traceback(project, setting, message):
+    project.article("ketang/2023/yi.md")
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text[: text.index("markdown_extensions:")] + text[text.index("hooks:"):] if "markdown_extensions" in setting else text
+    text = text[: text.index("extra:")] if setting.startswith("extra") else text
+    config.write_text(text + setting, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_dict_form_of_markdown_extensions_keeps_its_settings(project):
+    with_links(project, "#小标题")
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start, end = text.index("markdown_extensions:"), text.index("hooks:")
+    config.write_text(text[:start] + "markdown_extensions:\n  toc:\n    slugify: !!python/object/apply:pymdownx.slugs.slugify\n"
+                      "      kwds: {case: lower}\n  attr_list: {}\n\n" + text[end:], encoding="utf-8")
+    assert findings(project) == []
+
+
+def test_a_docs_page_that_is_not_utf8_is_named(project):
+    project.article("ketang/2023/yi.md")
+    (project.root / "docs" / "bad.md").write_bytes("caf\xe9".encode("latin-1"))
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "docs/bad.md" in result.output and "UTF-8" in result.output

@@ -21,7 +21,7 @@ from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import FORMATS, Finding, count_line, findings_of, render_github, render_json, render_text
-from pufa.review.rules import editorial_problems, image_limit_kb, law_change_warnings
+from pufa.review.rules import editorial_problems, future_date_problems, image_limit_kb, law_change_warnings
 from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
 from pufa.shared import clock
 from pufa.site.settings import read_mkdocs_yml
@@ -117,6 +117,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
     allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
     problems += source_problems(root, allowed)
     editorial_errors, notes = editorial_problems(site, root, image_limit_kb(config))
+    editorial_errors += future_date_problems(site, today)
     notes += law_change_warnings(site, today)
     problems += editorial_errors
     counts = Counter(article.status(today) for article in site.articles)

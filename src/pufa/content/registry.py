@@ -73,7 +73,9 @@ def law_history_problems(laws: list[Located[Law]]) -> list[Problem]:
             for provision in change.provisions:
                 if article_number(provision) is None:
                     problem(f"条文“{provision}”应写成“第八十二条”这样的条号", "amended")
-        if law.replaced_by is not None and law.replaced_by not in slugs:
+        if law.replaced_by == law.slug:
+            problem("replaced_by 不能是它自己", "replaced_by")
+        elif law.replaced_by is not None and law.replaced_by not in slugs:
             problem(f"{law.replaced_by} 不是本表中的 slug{did_you_mean(law.replaced_by, slugs)}", "replaced_by")
         if law.replaced_by is not None and law.repealed is None:
             problem("写了 replaced_by（被什么取代）就要写 repealed（失效日期）", "repealed")

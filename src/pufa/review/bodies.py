@@ -6,12 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 from pathlib import Path
+from typing import Any
+
+import pathspec
 
 from pufa.content.body import article_problems
 from pufa.content.corpus import Site
-from pufa.review.links import LinkChecker, LinkingPage, Target, link_problems, links_and_ids
+from pufa.review.links import (
+    LinkChecker,
+    LinkingPage,
+    MarkdownLinks,
+    Target,
+    link_problems,
+    links_and_ids,
+)
 from pufa.shared.errors import Problem, PufaError
 from pufa.site.build import SiteBuild, SiteConfig
 from pufa.site.settings import markdown_settings
@@ -19,12 +28,9 @@ from pufa.site.settings import markdown_settings
 DOCS = "docs"
 
 
-def _excluded(relative: Path, patterns: list[str]) -> bool:
-    """MkDocs leaves out dot files and what exclude_docs names (folder patterns such as overrides/)."""
-    return any(part.startswith(".") for part in relative.parts) or any(
-        relative.as_posix() == pattern.strip("/") or relative.as_posix().startswith(pattern.strip("/") + "/")
-        for pattern in patterns
-    )
+def _excluded_docs(config: Mapping[str, Any]) -> pathspec.GitIgnoreSpec:
+    """What MkDocs leaves out of docs/: dot files, templates/ and exclude_docs (gitignore style)."""
+    return pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *str(config.get("exclude_docs") or "").splitlines()])
 
 
 def _front_matter_end(text: str) -> tuple[str, int]:
@@ -38,39 +44,46 @@ def _front_matter_end(text: str) -> tuple[str, int]:
 
 def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping[str, Any]) -> list[Problem]:
     """``config`` is mkdocs.yml as read by pufa.site.settings.read_mkdocs_yml."""
-    converter = markdown_settings(config).converter()
+    markdown_links = MarkdownLinks()
+    converter = markdown_settings(config).converter(markdown_links)
 
-    def render(text: str) -> str:
+    def render(text: str) -> tuple[str, tuple[str, ...]]:
         converter.reset()
-        return converter.convert(text)
+        markdown_links.reset()
+        return converter.convert(text), tuple(markdown_links.found)
 
     def ids_of(text: str) -> set[str]:
-        return links_and_ids(render(text))[1]
+        return links_and_ids(render(text)[0])[1]
 
     assets = {asset.src_uri for asset in site.assets}
     problems: list[Problem] = []
     pages: dict[str, Target] = {}
     linking: list[LinkingPage] = []
     for article in site.articles:
-        html = render(article.body)
+        html, hrefs = render(article.body)
         problems += article_problems(article, assets, html)
         anchors = links_and_ids(html)[1]
         pages[article.src_uri] = Target(article.source.as_posix(), lambda anchors=anchors: anchors, article)
-        linking.append(LinkingPage(article.src_uri, article.source, article.body, article.body_line, html, article))
+        linking.append(LinkingPage(article.src_uri, article.source, article.body, article.body_line, html, hrefs, article))
     files = {asset.src_uri: Target(asset.path.relative_to(root).as_posix()) for asset in site.assets}
-    excluded = [line for line in str(config.get("exclude_docs") or "").splitlines() if line.strip()]
+    excluded = _excluded_docs(config)
     docs = root / DOCS
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
         relative = path.relative_to(docs)
-        if not path.is_file() or _excluded(relative, excluded):
+        if not path.is_file() or excluded.match_file(relative.as_posix()):
             continue
         src_uri, source = relative.as_posix(), Path(DOCS) / relative
         if path.suffix != ".md":
             files[src_uri] = Target(source.as_posix())
             continue
-        text, first_line = _front_matter_end(path.read_text(encoding="utf-8-sig"))
+        try:
+            text, first_line = _front_matter_end(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            problems.append(Problem(source, "不是 UTF-8 编码的文本：请用 UTF-8 保存（记事本“另存为”时选择 UTF-8）"))
+            continue
         pages[src_uri] = Target(source.as_posix(), lambda text=text: ids_of(text))
-        linking.append(LinkingPage(src_uri, source, text, first_line, render(text)))
+        html, hrefs = render(text)
+        linking.append(LinkingPage(src_uri, source, text, first_line, html, hrefs))
 
     def generated() -> Mapping[str, str | None]:
         try:

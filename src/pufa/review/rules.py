@@ -7,10 +7,9 @@ list, a summary that repeats the first paragraph, a heavy image on a phone).
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pufa.content.citations import Citation, article_number
@@ -146,3 +145,17 @@ def law_change_warnings(site: Site, today: date) -> list[Problem]:
                                  article.key_lines.get("review"), "review", hint=RE_REVIEW_HINT)
                          for sentence in sentences]
     return warnings
+
+
+def future_date_problems(site: Site, today: date) -> list[Problem]:
+    """A 法制审核 or a change dated after today is a slip of the keyboard, and would hide a
+    需复核 from the reviewer."""
+    problems = []
+    for article in site.articles:
+        review, lines = article.meta.review, article.key_lines
+        if review is not None and review.date > today:
+            problems.append(Problem(article.source, f"法制审核日期 {review.date} 晚于今天（{today}）", lines.get("review"), "review",
+                                    hint="填写审核实际完成的日期"))
+        problems += [Problem(article.source, f"更新记录的日期 {note.date} 晚于今天（{today}）", lines.get("changes"), "changes",
+                             hint="填写实际修改的日期") for note in article.meta.changes if note.date > today]
+    return problems

@@ -24,6 +24,7 @@ _MESSAGES = {
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
     "list_type": "应为列表，例如 [甲, 乙]",
+    "tuple_type": "应为列表，例如 [甲, 乙]",
     "date_type": "应为 YYYY-MM-DD 格式的日期",
     "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
     "model_type": "应为“键: 值”形式的映射",

@@ -32,11 +32,16 @@ class MarkdownSettings:
     extensions: tuple[str, ...] = MKDOCS_BUILTIN_EXTENSIONS
     configs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def converter(self):
-        """A Markdown converter as the site's; call ``reset()`` between documents."""
+    def converter(self, *more: Any):
+        """A Markdown converter as the site's (with ``more`` extension objects); call
+        ``reset()`` between documents. An extension that cannot be loaded or set up is a
+        SettingsError naming it, as MkDocs would report it."""
         import markdown
 
-        return markdown.Markdown(extensions=list(self.extensions), extension_configs=self.configs)
+        try:
+            return markdown.Markdown(extensions=[*self.extensions, *more], extension_configs=self.configs)
+        except Exception as exc:  # noqa: BLE001 (any extension's own error on its settings)
+            raise SettingsError(f"mkdocs.yml 的 markdown_extensions 无法使用：{type(exc).__name__}: {exc}") from None
 
 
 def _python_object(path: Path, dotted: str) -> Any:
@@ -86,18 +91,33 @@ def read_mkdocs_yml(root: Path) -> dict[str, Any]:
         raise SettingsError(f"{path} 无法读取：{exc}") from None
     if not isinstance(config, dict):
         raise SettingsError(f"{path} 应是键值对（site_name: …）")
+    _refuse_wrong_shapes(path, config)
     return config
+
+
+def _refuse_wrong_shapes(path: Path, config: dict[str, Any]) -> None:
+    """The settings pufa reads, of the kind it reads them as (MkDocs would refuse them too)."""
+    extra = config.get("extra")
+    shapes = [("extra", extra, dict), ("markdown_extensions", config.get("markdown_extensions"), (list, dict)),
+              ("exclude_docs", config.get("exclude_docs"), str), ("use_directory_urls", config.get("use_directory_urls"), bool)]
+    if isinstance(extra, dict):
+        shapes += [(f"extra.{key}", extra.get(key), dict) for key in ("feeds", "government", "review")]
+    for name, value, kind in shapes:
+        if value is not None and not isinstance(value, kind):
+            raise SettingsError(f"{path}：{name} 的写法不对（实际为“{value}”）")
 
 
 def markdown_settings(config: dict[str, Any]) -> MarkdownSettings:
     """The Markdown extensions and their settings, as MkDocs would pass them."""
     names = list(MKDOCS_BUILTIN_EXTENSIONS)
     configs: dict[str, dict[str, Any]] = {}
-    for entry in config.get("markdown_extensions") or []:
-        if isinstance(entry, dict):
-            for name, options in entry.items():
-                names.append(name)
-                configs[name] = dict(options or {})
-        else:
-            names.append(str(entry))
+    listed = config.get("markdown_extensions") or []
+    entries = [{name: options} for name, options in listed.items()] if isinstance(listed, dict) else listed
+    for entry in entries:
+        for name, options in (entry.items() if isinstance(entry, dict) else [(entry, None)]):
+            if not isinstance(name, str) or not (options is None or isinstance(options, dict)):
+                raise SettingsError(f"mkdocs.yml：markdown_extensions 中“{name}”的写法不对，应为扩展名或 扩展名: {{设置: 值}}")
+            names.append(name)
+            if options:
+                configs[name] = dict(options)
     return MarkdownSettings(tuple(dict.fromkeys(names)), configs)
