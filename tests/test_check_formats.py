@@ -145,3 +145,13 @@ def test_text_format_has_colour_for_a_terminal():
     coloured = render_text([Finding("a.md", "坏了", "error", 3, None, 5, "这样改")], colour=True)
     assert "\x1b[31m" in coloured and "错误" in coloured and "这样改" in coloured
     assert render_text([Finding("a.md", "坏了", "error", 3, None, 5, "这样改")]) == "a.md:3:5: 错误: 坏了\n    提示：这样改\n"
+
+
+def test_personal_numbers_are_found_even_when_the_content_does_not_load(project):
+    path = project.article("ketang/2023/yi.md")
+    text = path.read_text(encoding="utf-8").replace("topics: [工资支付]", "topics: [工资支附]")
+    path.write_text(text + "\n当事人身份证号 11010519491231002X。\n", encoding="utf-8")
+    document = json.loads(run(project, "--format", "json").output)
+    messages = [f["message"] for f in document["findings"]]
+    assert any("未登记的“工资支附”" in m for m in messages)
+    assert any(m == "疑似身份证号 110105********002X" for m in messages)

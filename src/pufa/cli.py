@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -98,24 +99,30 @@ def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple
         sys.exit(1)
 
 
+def _personal_numbers(root: Path, problems: list[Problem], public_codes: Iterable[str] = ()) -> list[Problem]:
+    """Personal numbers in every source file, whether or not the content loads (a problem with
+    data/privacy_allow.yml is added to ``problems``)."""
+    allowed = load_allowed_numbers(root / "data", root, problems) | set(public_codes)
+    return sorted(source_problems(root, allowed), key=lambda p: (str(p.path), p.line or 0))
+
+
 def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
     """Everything `pufa check` finds, the summary it prints when nothing stops publication,
     and the loaded site (None when it could not be loaded)."""
     finish_interrupted(root / "data")
+    today = clock.today()
     try:
         site = load_site(root)
-    except ContentError as exc:
-        return findings_of(exc.problems, "error"), [], None
-    today = clock.today()
+    except ContentError as exc:  # personal numbers are found in the files as written all the same
+        return findings_of(exc.problems + _personal_numbers(root, exc.problems), "error"), [], None
     config = read_mkdocs_yml(root)
     problems = body_problems_and_links(root, site, today, config)
     try:
         disclosure = load_disclosure(root / "data", root, today)
         snapshots = read_store(root / "data" / "stats" / "reads.csv")
     except ContentError as exc:
-        return findings_of(problems + exc.problems, "error"), [], site
-    allowed = load_allowed_numbers(root / "data", root, problems) | disclosure.public_codes()
-    problems += source_problems(root, allowed)
+        return findings_of(problems + exc.problems + _personal_numbers(root, problems), "error"), [], site
+    problems += _personal_numbers(root, problems, disclosure.public_codes())
     editorial_errors, notes = editorial_problems(site, root, image_limit_kb(config))
     editorial_errors += future_date_problems(site, today)
     notes += law_change_warnings(site, today)
