@@ -124,8 +124,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
         return findings_of(problems + exc.problems + _personal_numbers(root, problems), "error"), [], site
     problems += _personal_numbers(root, problems, disclosure.public_codes())
     editorial_errors, notes = editorial_problems(site, root, image_limit_kb(config))
-    editorial_errors += future_date_problems(site, today)
-    notes += law_change_warnings(site, today)
+    notes += future_date_problems(site, today) + law_change_warnings(site, today)
     problems += editorial_errors
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)

@@ -148,8 +148,8 @@ def law_change_warnings(site: Site, today: date) -> list[Problem]:
 
 
 def future_date_problems(site: Site, today: date) -> list[Problem]:
-    """A 法制审核 or a change dated after today is a slip of the keyboard, and would hide a
-    需复核 from the reviewer."""
+    """A 法制审核 or a change dated after today: a slip of the keyboard that would hide a 需复核
+    (a warning, not an error: a build for another day, PUFA_TODAY, legitimately sees later dates)."""
     problems = []
     for article in site.articles:
         review, lines = article.meta.review, article.key_lines
