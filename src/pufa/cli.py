@@ -20,14 +20,41 @@ from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
+from pufa.publish.export import (
+    Selection,
+    link_article,
+    prepare,
+    select_articles,
+    write_export,
+)
 from pufa.review.bodies import body_problems_and_links
-from pufa.review.findings import FORMATS, Finding, count_line, findings_of, render_github, render_json, render_text
-from pufa.review.rules import editorial_problems, future_date_problems, image_limit_kb, law_change_warnings
-from pufa.review.scope import changed_files, in_scope, relative_to_root, review_summary, touches_everything
+from pufa.review.findings import (
+    FORMATS,
+    Finding,
+    count_line,
+    findings_of,
+    render_github,
+    render_json,
+    render_text,
+)
+from pufa.review.rules import (
+    editorial_problems,
+    future_date_problems,
+    image_limit_kb,
+    law_change_warnings,
+)
+from pufa.review.scope import (
+    changed_files,
+    in_scope,
+    relative_to_root,
+    review_summary,
+    touches_everything,
+)
 from pufa.shared import clock
-from pufa.site.settings import read_mkdocs_yml
+from pufa.shared.clock import parse_iso_date
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import data_lock, finish_interrupted, write_atomic
+from pufa.site.settings import markdown_settings, read_mkdocs_yml
 from pufa.stats import importer as stats_import
 from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
 
@@ -244,3 +271,67 @@ def _import_stats(site, sources: tuple[Path, ...], format: str | None, day, dry_
 
 if __name__ == "__main__":  # python -m pufa.cli
     main()
+
+
+@main.group(help="公众号：导出可以直接粘贴或通过草稿接口发送的图文，发表后记下公众号地址。")
+def wechat() -> None:
+    pass
+
+
+@wechat.command("export", help="导出文章的公众号版本（content.html、images.csv、draft.json、preview.html）。"
+                "ARTICLE 可写 articles/ 下的文件路径或文件名。")
+@click.argument("names", metavar="[ARTICLE]...", nargs=-1)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/wechat"),
+              show_default=True, help="导出目录，每篇文章一个子目录")
+@click.option("--since", "since", metavar="YYYY-MM-DD", help="另加此日以来发布的全部文章")
+@click.option("--unposted", is_flag=True, help="另加已发布但还没有 wechat: 地址的文章")
+@click.option("--title", help="公众号标题（文章标题超过 32 字时另拟；只能用于一篇文章）")
+@root_option
+def wechat_export(names: tuple[str, ...], out_dir: Path, since: str | None, unposted: bool, title: str | None,
+                  root: Path) -> None:
+    site = load_site(root)
+    day = None
+    if since is not None:
+        try:
+            day = parse_iso_date(since)
+        except ValueError:
+            click.echo(f"--since: “{since}”不是有效的日期，应为 YYYY-MM-DD", err=True)
+            sys.exit(2)
+    if not names and day is None and not unposted:
+        click.echo("请指定文章（文件路径或文件名），或用 --since / --unposted 选择", err=True)
+        sys.exit(2)
+    today = clock.today()
+    articles = select_articles(site, root, Selection(names, day, unposted), today)
+    if not articles:
+        click.echo("没有符合条件的文章，未导出。")
+        return
+    config = read_mkdocs_yml(root)
+    site_url = str(config.get("site_url") or "")
+    if not site_url.startswith(("https://", "http://")):
+        click.echo("mkdocs.yml 中没有网站地址 site_url：公众号文章的“阅读原文”要指向它", err=True)
+        sys.exit(2)
+    prepared = prepare(articles, markdown_settings(config), site_url.rstrip("/") + "/", str(config.get("site_name") or ""), title)
+    output = out_dir if out_dir.is_absolute() else Path.cwd() / out_dir
+    for exported in prepared:
+        folder = write_export(exported, output, root)
+        copy = exported.copy
+        click.echo(f"已导出：{copy.article.source.as_posix()} → {folder}（{len(copy.content)} 字符，"
+                   f"图片 {len(copy.images)} 张，参考链接 {len(copy.references)} 个）")
+    click.echo("上传图片、替换占位地址、填写封面 thumb_media_id 的步骤见 README“同步到公众号”。")
+
+
+@wechat.command("link", help="文章在公众号发表后，把地址写入头信息的 wechat:（阅读数据按它匹配）。")
+@click.argument("name", metavar="ARTICLE")
+@click.argument("url")
+@root_option
+def wechat_link(name: str, url: str, root: Path) -> None:
+    site = load_site(root)
+    found = select_articles(site, root, Selection((name,)), clock.today())
+    if len(found) > 1:
+        click.echo(f"“{name}”对应多篇文章，请写文件路径：{'、'.join(a.source.as_posix() for a in found)}", err=True)
+        sys.exit(2)
+    article = found[0]
+    if link_article(article, root, url):
+        click.echo(f"已写入 {article.source.as_posix()}：wechat: {url}")
+    else:
+        click.echo(f"{article.source.as_posix()} 已是这个地址，未改动。")
