@@ -310,7 +310,7 @@ def wechat_export(names: tuple[str, ...], out_dir: Path, since: str | None, unpo
     if not site_url.startswith(("https://", "http://")):
         click.echo("mkdocs.yml 中没有网站地址 site_url：公众号文章的“阅读原文”要指向它", err=True)
         sys.exit(2)
-    prepared = prepare(articles, markdown_settings(config), site_url.rstrip("/") + "/", str(config.get("site_name") or ""), title)
+    prepared = prepare(articles, root, markdown_settings(config), site_url.rstrip("/") + "/", str(config.get("site_name") or ""), title)
     output = out_dir if out_dir.is_absolute() else Path.cwd() / out_dir
     for exported in prepared:
         folder = write_export(exported, output, root)

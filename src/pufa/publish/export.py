@@ -114,13 +114,13 @@ def _problems(article: Article, title: str, copy: WechatCopy | None, images: lis
             problems.append(Problem(where, "公众号正文超过 1 MB：请分成两篇"))
     for image, size in images:
         if size is None:
-            problems.append(Problem(where, f"找不到图片 {image.source}"))
+            problems.append(Problem(where, f"找不到图片 {image.source.name}：图片应放在文章旁边，路径相对于文章所在目录"))
         elif size > IMAGE_MAX_BYTES:
             problems.append(Problem(where, f"图片 {image.source.name} 有 {size / 1_000_000:.1f} MB，超过公众号的 10 MB：请压缩"))
     return problems
 
 
-def prepare(articles: Iterable[Article], settings: MarkdownSettings, site_url: str, site_name: str,
+def prepare(articles: Iterable[Article], root: Path, settings: MarkdownSettings, site_url: str, site_name: str,
             title: str | None = None) -> list[Exported]:
     """Every copy, or an ExportError listing all that stops any of them."""
     converter = settings.converter()
@@ -133,15 +133,20 @@ def prepare(articles: Iterable[Article], settings: MarkdownSettings, site_url: s
         wechat_title = title or article.meta.title
         copy = WechatCopy(article, wechat_title, article.meta.summary, urljoin(site_url, article.url))
         converter.reset()
-        render_copy(copy, converter.convert(article.body), site_url, site_name)
+        render_copy(copy, converter.convert(article.body), site_url, site_name, root)
         images, checked = [], []
         for image in copy.images:
             if not image.source.is_file():
                 checked.append((image, None))
                 continue
-            data = image_bytes(image)
+            try:
+                data = image_bytes(image)
+                size = dimensions(data)
+            except (OSError, ValueError) as exc:  # Pillow's UnidentifiedImageError is an OSError; resvg raises ValueError
+                problems.append(Problem(article.source, f"图片 {image.source.name} 无法读取，不是有效的图片（{exc}）"))
+                continue
             checked.append((image, len(data)))
-            images.append((image.placeholder, data, *dimensions(data)))
+            images.append((image.placeholder, data, *size))
         problems += _problems(article, wechat_title, copy, checked, title is not None)
         prepared.append(Exported(copy, images))
     if problems:

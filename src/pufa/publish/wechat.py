@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import css_inline
 import lxml.html
@@ -78,8 +78,9 @@ def _absolute(article: Article, href: str, site_url: str) -> str:
 
 
 class _Reshaper:
-    def __init__(self, copy: WechatCopy, site_url: str):
+    def __init__(self, copy: WechatCopy, site_url: str, root: Path):
         self.copy = copy
+        self.folder = (root / copy.article.source).parent
         self.site_url = site_url
         self._numbers: dict[str, int] = {}
         self._images: dict[Path, Image] = {}
@@ -129,7 +130,7 @@ class _Reshaper:
 
     def _image(self, image: HtmlElement) -> None:
         src = image.get("src") or ""
-        source = (self.copy.article.source.parent / urlsplit(src).path).resolve() if is_local(src) else None
+        source = (self.folder / unquote(urlsplit(src).path)).resolve() if is_local(src) else None
         if source is None:  # the body policy allows only local images; nothing else reaches here
             image.drop_tree()
             return
@@ -151,13 +152,13 @@ def _paragraph(css_class: str, text: str) -> HtmlElement:
     return element
 
 
-def render_copy(copy: WechatCopy, body_html: str, site_url: str, site_name: str) -> None:
+def render_copy(copy: WechatCopy, body_html: str, site_url: str, site_name: str, project: Path) -> None:
     """Fills in ``copy.content`` (and its images and references) from the article's HTML as
-    the site's Markdown renders it."""
+    the site's Markdown renders it; ``project`` is the folder holding articles/."""
     article = copy.article
     root = lxml.html.fragment_fromstring(sanitize(body_html) or "<p></p>", create_parent="section")
     root.set("class", "pufa-wx")
-    _Reshaper(copy, site_url).reshape(root)
+    _Reshaper(copy, site_url, project).reshape(root)
     head = f"{article.column.name}" + (f" · 第{article.meta.issue}期" if article.meta.issue else "")
     root.insert(0, _paragraph("pufa-wx-head", f"{head} · {cn_date(article.meta.date)}"))
     review = article.meta.review
