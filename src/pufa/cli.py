@@ -317,6 +317,10 @@ def wechat_export(names: tuple[str, ...], out_dir: Path, since: str | None, unpo
         copy = exported.copy
         click.echo(f"已导出：{copy.article.source.as_posix()} → {folder}（{len(copy.content)} 字符，"
                    f"图片 {len(copy.images)} 张，参考链接 {len(copy.references)} 个）")
+        for placeholder, data, _, _ in exported.images:
+            if len(data) >= 1_000_000 or not placeholder.endswith((".png", ".jpg", ".jpeg")):
+                click.echo(f"  注意：{placeholder}（{len(data) / 1_000_000:.1f} MB）可以在编辑器中粘贴；"
+                           "通过接口上传须为 jpg/png 且小于 1 MB")
     click.echo("上传图片、替换占位地址、填写封面 thumb_media_id 的步骤见 README“同步到公众号”。")
 
 
