@@ -86,7 +86,7 @@ def test_external_links_become_numbered_references_once_in_order(project):
 
 def test_an_svg_goes_up_as_png_with_its_size_and_placeholder(sample):
     folder = sample / "out" / "laodong-zhongcai-shenqing"
-    [row] = list(csv.DictReader((folder / "images.csv").open(encoding="utf-8")))
+    [row] = list(csv.DictReader((folder / "images.csv").open(encoding="utf-8-sig")))
     assert row["source"] == "articles/ketang/2023/images/laodong-zhongcai-liucheng.svg"
     upload = folder / row["upload_file"]
     assert upload.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and int(row["bytes"]) == upload.stat().st_size
@@ -151,17 +151,35 @@ def test_a_heavy_or_broken_image_is_refused(project):
     result = export(project.root, "yi", "-o", str(project.root / "out"))
     assert result.exit_code == 1, result.output
     assert "图片 da.png 有" in result.output and "超过公众号的 10 MB" in result.output
-    assert "图片 huai.png 无法读取" in result.output  # (a broken SVG is refused when the articles load)
+    assert "图片 huai.png 无法使用：不是有效的图片" in result.output  # (a broken SVG is refused when the articles load)
 
 
-def test_script_in_a_body_never_reaches_the_copy(project):
+def test_what_pufa_check_refuses_in_a_body_is_not_exported(project):
     path = write_article(project)
     path.write_text(path.read_text(encoding="utf-8") + (
-        '\n<p onclick="alert(1)">点<script>alert(2)</script>击</p>\n\n[坏](javascript:alert(3))\n'), encoding="utf-8")
+        '\n<p onclick="alert(1)">点<script>alert(2)</script>击</p>\n\n[坏](javascript:alert(3))\n\n手机 13812345678\n'),
+        encoding="utf-8")
     result = export(project.root, "yi", "-o", str(project.root / "out"))
-    assert result.exit_code == 0, result.output
-    content = (project.root / "out/yi/content.html").read_text(encoding="utf-8").lower()
-    assert "alert" not in content and "onclick" not in content and "<script" not in content
+    assert result.exit_code == 1 and not (project.root / "out").exists()
+    for expected in ("不允许事件属性 onclick", "<script>", "javascript:", "公众号版本中有疑似手机号 138****5678"):
+        assert expected in result.output, result.output
+
+
+def test_the_copy_is_built_from_the_sanitized_body_whatever_reaches_it(project):
+    """Defence in depth: render_copy cleans the HTML itself, so no caller can skip it."""
+    from pufa.publish.wechat import WechatCopy, render_copy
+
+    project.article("ketang/2023/yi.md")
+    [article] = load_site(project.root).articles
+    copy = WechatCopy(article, "标题", "摘要", "https://pufa.example.gov.cn/ketang/2023/yi/")
+    hostile = ('<p onclick="alert(1)">点<script>alert(2)</script>击<a href="javascript:alert(3)">坏</a>'
+               '<a href="https://evil.example\\@mp.weixin.qq.com/s/x">绕</a><a href="https://mp.weixin.qq.com@evil.example/">绕2</a>'
+               '<img src="x.png" onerror="alert(4)"><iframe src="https://evil.example/"></iframe></p>')
+    render_copy(copy, hostile, "https://pufa.example.gov.cn/", "示例区人社普法", {})
+    lowered = copy.content.lower()
+    assert "alert" not in lowered and "onclick" not in lowered and "<iframe" not in lowered
+    assert re.findall(r'href="([^"]*)"', copy.content) == []
+    assert [r.text for r in copy.references] == ["绕", "绕2"] and copy.missing_images == ["x.png"]
 
 
 def test_selection_by_path_unposted_and_unknown(sample, tmp_path):
@@ -251,3 +269,101 @@ def test_the_preview_fits_a_phone_and_copies_the_fragment_as_rich_text(sample):
         page.screenshot(path=str(SHOTS / "wechat-preview-375.png"), full_page=True)
         assert errors == [] and all(url.startswith("file://") for url in requested), (errors, requested)
         browser.close()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge picture."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("bomb.png", png_claiming(100_000, 100_000), "像素过多"),
+    ("tall.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="100000"><title>高</title></svg>', "尺寸异常"),
+])
+def test_an_image_that_would_exhaust_memory_is_refused(project, name, content, message):
+    path = write_article(project)
+    target = project.root / "articles/ketang/2023/images" / name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    path.write_text(path.read_text(encoding="utf-8") + f"\n![图](images/{name})\n", encoding="utf-8")
+    result = export(project.root, "yi", "-o", str(project.root / "out"))
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert "Traceback" not in result.output and not (project.root / "out").exists()
+
+
+def test_a_large_proportional_svg_is_drawn_at_phone_width(project):
+    path = write_article(project)
+    target = project.root / "articles/ketang/2023/images/da.svg"
+    target.parent.mkdir(parents=True)
+    target.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100000 50000"><title>大</title>'
+                      '<rect width="100000" height="50000" fill="#a8191e"/></svg>', encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "\n![大图](images/da.svg)\n", encoding="utf-8")
+    assert export(project.root, "yi", "-o", str(project.root / "out")).exit_code == 0
+    [row] = list(csv.DictReader((project.root / "out/yi/images.csv").open(encoding="utf-8-sig")))
+    assert (row["width"], row["height"]) == ("1080", "540") and row["placeholder"] == "images/01.png"
+
+
+def test_one_refused_article_means_none_is_written(project):
+    project.article("ketang/2023/er.md", title="第二篇", issue=2)
+    path = project.article("ketang/2023/san.md", title="第三篇", issue=3)
+    path.write_text(path.read_text(encoding="utf-8").replace("summary: 一段摘要。", "summary: " + "长" * 129), encoding="utf-8")
+    result = export(project.root, "er", "san", "-o", str(project.root / "out"))
+    assert result.exit_code == 1 and "articles/ketang/2023/san.md" in result.output
+    assert not (project.root / "out").exists()
+
+
+def test_an_output_folder_that_cannot_be_written_is_named(project, tmp_path):
+    write_article(project)
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    result = export(project.root, "yi", "-o", str(blocker / "sub"))
+    assert result.exit_code == 1 and "无法写入导出目录" in result.output and "Traceback" not in result.output
+
+
+def test_an_editors_link_styled_like_a_permalink_keeps_its_text(project):
+    path = write_article(project)
+    path.write_text(path.read_text(encoding="utf-8") + "\n[重要条款原文](https://example.com/law){: .headerlink }\n", encoding="utf-8")
+    assert export(project.root, "yi", "-o", str(project.root / "out")).exit_code == 0
+    content = (project.root / "out/yi/content.html").read_text(encoding="utf-8")
+    assert "重要条款原文<sup" in content and "[1] 重要条款原文：https://example.com/law" in content
+
+
+def test_link_refuses_a_wechat_value_it_cannot_edit_safely(project):
+    path = write_article(project, extra="wechat:\n  https://mp.weixin.qq.com/s/old")
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["wechat", "link", "--root", str(project.root), "yi", URL], env=TODAY)
+    assert result.exit_code == 1 and "无法自动修改" in result.output, result.output
+    assert path.read_bytes() == before
+
+
+def test_link_replaces_a_quoted_key_in_place(project):
+    path = write_article(project, extra='"wechat": https://mp.weixin.qq.com/s/old')
+    before = path.read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["wechat", "link", "--root", str(project.root), "yi", URL], env=TODAY)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == before.replace('"wechat": https://mp.weixin.qq.com/s/old', f"wechat: {URL}")
+
+
+@pytest.mark.parametrize("url", [URL + "\n", URL + " x", URL + '"', "https://mp.weixin.qq.com.evil.example/s/x"])
+def test_link_refuses_an_address_that_is_not_one_line_of_the_account(project, url):
+    path = write_article(project)
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["wechat", "link", "--root", str(project.root), "yi", url], env=TODAY)
+    assert result.exit_code == 1 and "不是公众号文章地址" in result.output and path.read_bytes() == before
+
+
+def test_link_keeps_a_crlf_body_under_an_lf_front_matter(project):
+    path = write_article(project)
+    head, _, body = path.read_text(encoding="utf-8").partition("---\n\n")
+    path.write_bytes((head + "---\n" + body.replace("\n", "\r\n")).encode("utf-8"))
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["wechat", "link", "--root", str(project.root), "yi", URL], env=TODAY)
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == before.replace(b"\n---\n", f"\nwechat: {URL}\n---\n".encode(), 1)

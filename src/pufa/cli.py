@@ -20,13 +20,7 @@ from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
-from pufa.publish.export import (
-    Selection,
-    link_article,
-    prepare,
-    select_articles,
-    write_export,
-)
+from pufa.publish.export import Selection, link_article, prepare, select_articles, write_exports
 from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import (
     FORMATS,
@@ -310,11 +304,14 @@ def wechat_export(names: tuple[str, ...], out_dir: Path, since: str | None, unpo
     if not site_url.startswith(("https://", "http://")):
         click.echo("mkdocs.yml 中没有网站地址 site_url：公众号文章的“阅读原文”要指向它", err=True)
         sys.exit(2)
-    prepared = prepare(articles, root, markdown_settings(config), site_url.rstrip("/") + "/", str(config.get("site_name") or ""), title)
+    prepared = prepare(articles, site, root, markdown_settings(config), site_url.rstrip("/") + "/",
+                       str(config.get("site_name") or ""), title)
     output = out_dir if out_dir.is_absolute() else Path.cwd() / out_dir
-    for exported in prepared:
-        folder = write_export(exported, output, root)
+    for exported, folder in zip(prepared, write_exports(prepared, output, root)):
         copy = exported.copy
+        if copy.article.status(today) == "scheduled":
+            click.echo(f"  注意：{copy.article.source.as_posix()} 定于 {copy.article.meta.date} 发布，"
+                       "在此之前“阅读原文”打不开，请在发布之后再发表")
         click.echo(f"已导出：{copy.article.source.as_posix()} → {folder}（{len(copy.content)} 字符，"
                    f"图片 {len(copy.images)} 张，参考链接 {len(copy.references)} 个）")
         for placeholder, data, _, _ in exported.images:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -26,7 +29,13 @@ from pufa.content.models import Article
 from pufa.shared.formats import cn_date
 from pufa.site.build import output_path
 
-WECHAT_HOST = "mp.weixin.qq.com"
+WECHAT_LINK = re.compile(r"https://mp\.weixin\.qq\.com/[^\s\\]*", re.IGNORECASE)
+"""The only links the WeChat editor keeps: the official account's own articles. Matched on the
+text as written, so that no reading of userinfo, ports or backslashes can smuggle in a host."""
+SVG_WIDTH = 1080
+"""Pixels an SVG is drawn at: three times a 360 px phone column."""
+SVG_MOST_TALL = 20
+"""An SVG at most this many times taller than wide: a drawing, not a memory bomb."""
 THEME = files("pufa.publish").joinpath("wechat.css").read_text(encoding="utf-8")
 CONVERTED_TO_PNG = (".svg", ".webp")
 """WeChat takes neither SVG nor WebP in an article: these go up as PNG."""
@@ -58,6 +67,7 @@ class WechatCopy:
     content: str = ""
     images: list[Image] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    missing_images: list[str] = field(default_factory=list)
 
 
 def _text_of(element: HtmlElement) -> str:
@@ -77,10 +87,14 @@ def _absolute(article: Article, href: str, site_url: str) -> str:
     return urljoin(page, href.strip())
 
 
+class ImageError(ValueError):
+    """An image that cannot become a file to upload (unreadable, absurd size)."""
+
+
 class _Reshaper:
-    def __init__(self, copy: WechatCopy, site_url: str, root: Path):
+    def __init__(self, copy: WechatCopy, site_url: str, assets: Mapping[str, Path]):
         self.copy = copy
-        self.folder = (root / copy.article.source).parent
+        self.assets = assets
         self.site_url = site_url
         self._numbers: dict[str, int] = {}
         self._images: dict[Path, Image] = {}
@@ -106,22 +120,24 @@ class _Reshaper:
             wrapper.append(table)
 
     def _link(self, anchor: HtmlElement) -> None:
-        if "headerlink" in (anchor.get("class") or "").split():  # the ¶ after a heading
-            anchor.drop_tree()
+        parent = anchor.getparent()
+        if "headerlink" in (anchor.get("class") or "").split() and parent is not None and parent.tag in HEADINGS:
+            anchor.drop_tree()  # the ¶ the table of contents puts after a heading
             return
         href = anchor.get("href") or ""
         if not href or href.startswith("#"):  # an anchor on this page: ids do not survive
             anchor.drop_tag()
             return
         url = _absolute(self.copy.article, href, self.site_url)
-        if urlsplit(url).scheme == "https" and urlsplit(url).hostname == WECHAT_HOST:
+        if WECHAT_LINK.fullmatch(url):
             anchor.attrib.clear()
             anchor.set("href", url)
             return
         number = self._numbers.get(url)
         if number is None:
             number = self._numbers[url] = len(self._numbers) + 1
-            self.copy.references.append(Reference(number, _text_of(anchor) or url, url))
+            label = _text_of(anchor) or " ".join(img.get("alt") or "" for img in anchor.iter("img")).strip() or "链接"
+            self.copy.references.append(Reference(number, label, url))
         mark = lxml.html.Element("sup", {"class": "pufa-wx-ref"})
         mark.text = f"[{number}]"
         anchor.addnext(mark)
@@ -129,21 +145,27 @@ class _Reshaper:
         anchor.drop_tag()
 
     def _image(self, image: HtmlElement) -> None:
-        src = image.get("src") or ""
-        source = (self.folder / unquote(urlsplit(src).path)).resolve() if is_local(src) else None
-        if source is None:  # the body policy allows only local images; nothing else reaches here
+        """An image of the site (beside the article) becomes a file to upload; the body
+        policy and `pufa check` refuse any other, so here it is only dropped."""
+        src = unquote(urlsplit(image.get("src") or "").path)
+        site_path = posixpath.normpath(posixpath.join(posixpath.dirname(self.copy.article.src_uri), src)) if src else ""
+        source = self.assets.get(site_path) if is_local(image.get("src") or "") else None
+        if source is None:
+            self.copy.missing_images.append(image.get("src") or "（没有地址）")
             image.drop_tree()
             return
         found = self._images.get(source)
         if found is None:
             suffix = ".png" if source.suffix.lower() in CONVERTED_TO_PNG else source.suffix.lower()
-            name = f"images/{len(self._images) + 1:02d}-{source.stem}{suffix}"
-            found = self._images[source] = Image(name, source, image.get("alt") or "")
+            found = self._images[source] = Image(f"images/{len(self._images) + 1:02d}{suffix}", source, image.get("alt") or "")
             self.copy.images.append(found)
         alt = image.get("alt") or ""
         image.attrib.clear()
         image.set("src", found.placeholder)
         image.set("alt", alt)
+
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _paragraph(css_class: str, text: str) -> HtmlElement:
@@ -152,13 +174,13 @@ def _paragraph(css_class: str, text: str) -> HtmlElement:
     return element
 
 
-def render_copy(copy: WechatCopy, body_html: str, site_url: str, site_name: str, project: Path) -> None:
+def render_copy(copy: WechatCopy, body_html: str, site_url: str, site_name: str, assets: Mapping[str, Path]) -> None:
     """Fills in ``copy.content`` (and its images and references) from the article's HTML as
-    the site's Markdown renders it; ``project`` is the folder holding articles/."""
+    the site's Markdown renders it; ``assets`` are the site's images (site path → file)."""
     article = copy.article
     root = lxml.html.fragment_fromstring(sanitize(body_html) or "<p></p>", create_parent="section")
     root.set("class", "pufa-wx")
-    _Reshaper(copy, site_url, project).reshape(root)
+    _Reshaper(copy, site_url, assets).reshape(root)
     head = f"{article.column.name}" + (f" · 第{article.meta.issue}期" if article.meta.issue else "")
     root.insert(0, _paragraph("pufa-wx-head", f"{head} · {cn_date(article.meta.date)}"))
     review = article.meta.review
@@ -181,26 +203,63 @@ def render_copy(copy: WechatCopy, body_html: str, site_url: str, site_name: str,
 
 
 def image_bytes(image: Image) -> bytes:
-    """The file to upload: the image itself, or a PNG of an SVG or WebP (rendered by resvg or
-    Pillow, twice the size for sharp text on a phone)."""
+    """The file to upload: the image itself, or a PNG of an SVG (drawn by resvg, 1080 px wide
+    for sharp text on a phone) or of a WebP (Pillow). Raises ImageError."""
     suffix = image.source.suffix.lower()
     if suffix == ".svg":
         import resvg_py
 
-        return bytes(resvg_py.svg_to_bytes(svg_string=image.source.read_text(encoding="utf-8-sig"), zoom=2,
-                                           background="#ffffff", sans_serif_family="Noto Sans CJK SC"))
+        text = image.source.read_text(encoding="utf-8-sig")
+        width, height = _svg_size(text)
+        if width <= 0 or height <= 0 or height > width * SVG_MOST_TALL or width > height * SVG_MOST_TALL:
+            raise ImageError(f"尺寸异常（{width:g}×{height:g}）")
+        try:
+            return bytes(resvg_py.svg_to_bytes(svg_string=text, width=SVG_WIDTH, background="#ffffff",
+                                               sans_serif_family="Noto Sans CJK SC"))
+        except ValueError as exc:
+            raise ImageError(str(exc)) from None
+    data = image.source.read_bytes()
+    _open(data).close()  # refuse what is not an image, or too large to open
     if suffix == ".webp":
-        from PIL import Image as Picture
-
-        with Picture.open(image.source) as picture:
+        with _open(data) as picture:
             out = io.BytesIO()
             picture.save(out, format="PNG")
             return out.getvalue()
-    return image.source.read_bytes()
+    return data
+
+
+def _svg_size(text: str) -> tuple[float, float]:
+    """The drawing's size from viewBox, else width and height (percentages count as unknown)."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise ImageError(f"不是有效的 SVG（{exc}）") from None
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        if len(box) == 4:
+            return float(box[2]), float(box[3])
+        return float((root.get("width") or "").removesuffix("px")), float((root.get("height") or "").removesuffix("px"))
+    except ValueError:
+        raise ImageError("没有 viewBox，也没有以像素写明的宽和高") from None
+
+
+def _open(data: bytes):
+    from PIL import Image as Picture
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Picture.DecompressionBombWarning)
+            picture = Picture.open(io.BytesIO(data))
+            picture.load()
+            return picture
+    except (Picture.DecompressionBombError, Picture.DecompressionBombWarning):
+        raise ImageError("像素过多（超过 8900 万像素），请缩小后再用") from None
+    except (OSError, ValueError, SyntaxError):
+        raise ImageError("不是有效的图片") from None
 
 
 def dimensions(data: bytes) -> tuple[int, int]:
-    from PIL import Image as Picture
-
-    with Picture.open(io.BytesIO(data)) as picture:
+    with _open(data) as picture:
         return picture.size
