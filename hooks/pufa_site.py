@@ -64,6 +64,14 @@ def on_page_context(context, page, config, nav):
     return _build.page_context(page.file.src_uri, context)
 
 
+def on_post_page(output: str, page, config) -> str:
+    return _build.finish_page(output)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:  # 404.html
+    return _build.finish_page(output)
+
+
 def on_post_build(config) -> None:  # after Material's search plugin wrote its index
     with _reported():
         _build.finish(config.site_dir)

@@ -78,7 +78,7 @@ def test_pages_render_chinese_and_stay_on_this_host(server, browser, name, width
     page.goto(server + PAGES[name], wait_until="networkidle")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.lang") == "zh"
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
     heading = page.locator("article h1").first.inner_text()
     assert any("\u4e00" <= ch <= "\u9fff" for ch in heading)
     assert page.locator(".md-footer").inner_text().count("主办单位") == 1

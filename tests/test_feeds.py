@@ -209,7 +209,7 @@ def test_no_feed_repeats_an_item(sample_site: Path):
 def test_every_page_offers_its_feeds_for_autodiscovery(sample_site: Path):
     def alternates(url: str) -> set[str]:
         html = read(sample_site, url)
-        found = re.findall(r'<link rel="alternate" type="application/(?:rss\+xml|atom\+xml|feed\+json)"[^>]*href="([^"]+)"', html)
+        found = re.findall(r'<link rel="alternate feed" type="application/(?:rss\+xml|atom\+xml|feed\+json)"[^>]*href="([^"]+)"', html)
         page_folder = (sample_site / url.strip("/")) if url != "/" else sample_site
         return {(page_folder / href).resolve().relative_to(sample_site.resolve()).as_posix() for href in found}
 

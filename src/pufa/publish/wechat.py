@@ -26,6 +26,7 @@ from lxml.html import HtmlElement
 
 from pufa.content.body import is_local, sanitize
 from pufa.content.models import Article
+from pufa.shared.errors import PufaError
 from pufa.shared.formats import cn_date
 from pufa.site.build import output_path
 
@@ -87,7 +88,7 @@ def _absolute(article: Article, href: str, site_url: str) -> str:
     return urljoin(page, href.strip())
 
 
-class ImageError(ValueError):
+class ImageError(PufaError):
     """An image that cannot become a file to upload (unreadable, absurd size)."""
 
 

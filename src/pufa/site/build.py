@@ -29,6 +29,7 @@ from pufa.shared.files import WriteError, unfinished_change, write_atomic
 from pufa.site import feeds
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import Renderer
+from pufa.site.theme_markup import repair_theme_markup
 from pufa.stats.pages import StatsPages
 from pufa.stats.report import build_report
 from pufa.stats.store import read_store
@@ -218,6 +219,11 @@ class SiteBuild:
             else:
                 safe[key] = _escaped(value)
         return safe
+
+    @staticmethod
+    def finish_page(html: str) -> str:
+        """The written page, with Material's invalid or unnamed controls repaired."""
+        return repair_theme_markup(html)
 
     def page_context(self, src_uri: str, context: dict[str, Any]) -> dict[str, Any]:
         """``context`` with what the theme overrides need for the page: the feeds it offers
