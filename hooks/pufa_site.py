@@ -1,5 +1,5 @@
-"""MkDocs adapter: forwards MkDocs' events to pufa's SiteBuild, which decides everything. Not
-re-imported between `mkdocs serve` rebuilds: on_config makes the build anew. PufaError is bad input."""
+"""MkDocs adapter: forwards MkDocs' events to pufa's SiteBuild, which decides everything; a
+PufaError is bad input, reported without a traceback."""
 
 from contextlib import contextmanager
 
@@ -9,7 +9,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from pufa.shared.errors import PufaError
 from pufa.site.build import SiteBuild
 
-_command, _build = "build", None  # the command is fixed for the process; the build is made per config
+_command, _build = "build", None  # not re-imported between `mkdocs serve` rebuilds: on_config builds anew
+on_post_page = on_post_template = SiteBuild.finish_page  # every page as written (404.html too), repaired
 
 
 @contextmanager
@@ -39,8 +40,8 @@ def on_files(files: Files, config) -> Files:
         generated = _build.generated_files(file.src_uri for file in files)
     for item in generated:  # pages outside the nav: 2,000 articles listed on every page once made 1.3 GB
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
-        source = str(item.source) if item.source else None
-        files.append(File.generated(config, item.src_uri, content=item.content, abs_src_path=source, inclusion=inclusion))
+        files.append(File.generated(config, item.src_uri, content=item.content, inclusion=inclusion,
+                                    abs_src_path=str(item.source) if item.source else None))
     return files
 
 
@@ -62,14 +63,6 @@ def on_env(env, config, files):  # every page is rendered and nothing written ye
 
 def on_page_context(context, page, config, nav):
     return _build.page_context(page.file.src_uri, context)
-
-
-def on_post_page(output: str, page, config) -> str:
-    return _build.finish_page(output)
-
-
-def on_post_template(output: str, template_name: str, config) -> str:  # 404.html
-    return _build.finish_page(output)
 
 
 def on_post_build(config) -> None:  # after Material's search plugin wrote its index

@@ -221,8 +221,9 @@ class SiteBuild:
         return safe
 
     @staticmethod
-    def finish_page(html: str) -> str:
-        """The written page, with Material's invalid or unnamed controls repaired."""
+    def finish_page(html: str, **_event: Any) -> str:
+        """The written page, with Material's invalid or unnamed controls repaired (``_event``:
+        what MkDocs passes along, the page or template name and the config, not needed)."""
         return repair_theme_markup(html)
 
     def page_context(self, src_uri: str, context: dict[str, Any]) -> dict[str, Any]:
