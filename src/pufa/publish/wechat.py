@@ -28,7 +28,7 @@ from pufa.content.body import is_local, sanitize
 from pufa.content.models import Article
 from pufa.shared.errors import PufaError
 from pufa.shared.formats import cn_date
-from pufa.site.build import output_path
+from pufa.site.build import page_address
 
 WECHAT_LINK = re.compile(r"https://mp\.weixin\.qq\.com/[^\s\\]*", re.IGNORECASE)
 """The only links the WeChat editor keeps: the official account's own articles. Matched on the
@@ -83,7 +83,7 @@ def _absolute(article: Article, href: str, site_url: str) -> str:
     page = urljoin(site_url, article.url)
     if parts.path.endswith(".md"):
         target = posixpath.normpath(posixpath.join(posixpath.dirname(article.src_uri), parts.path))
-        address = urljoin(site_url, output_path(target).removesuffix("index.html"))
+        address = urljoin(site_url, page_address(target))
         return address + (f"#{parts.fragment}" if parts.fragment else "")
     return urljoin(page, href.strip())
 

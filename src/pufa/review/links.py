@@ -29,6 +29,7 @@ from pufa.content.body import is_local, position_of
 from pufa.content.models import Article
 from pufa.shared.errors import Problem
 from pufa.shared.validation import did_you_mean
+from pufa.site.build import page_address
 
 PAGE_SUFFIX = ".md"
 SHOWN_ANCHORS = 8
@@ -103,17 +104,6 @@ class Target:
         return self._known
 
 
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The address (without the leading /) MkDocs gives a file of docs/."""
-    if not src_uri.endswith(PAGE_SUFFIX):
-        return src_uri
-    folder, _, name = src_uri[: -len(PAGE_SUFFIX)].rpartition("/")
-    prefix = f"{folder}/" if folder else ""
-    if name in ("index", "README"):
-        return prefix if directory_urls else f"{prefix}index.html"
-    return f"{prefix}{name}/" if directory_urls else f"{prefix}{name}.html"
-
-
 @dataclass(frozen=True)
 class LinkingPage:
     """A page whose links are checked: where it is, its source, its HTML, which of the HTML's
@@ -162,7 +152,7 @@ class LinkChecker:
                 if src_uri not in self.targets:
                     ids = (lambda text=content: self._render_ids(text)) if content is not None else None
                     kind = "生成的页面" if content is not None else "生成的文件"
-                    self.targets[src_uri] = Target(f"{kind} /{page_url(src_uri, self.directory_urls)}", ids)
+                    self.targets[src_uri] = Target(f"{kind} /{page_address(src_uri, self.directory_urls)}", ids)
         return self._generated_content
 
     def _by_file(self, file: str) -> Target | None:
@@ -173,7 +163,7 @@ class LinkChecker:
     def _by_address(self, address: str) -> Target | None:
         self._all_generated()
         if self._addresses is None:
-            self._addresses = {page_url(uri, self.directory_urls): target for uri, target in self.targets.items()}
+            self._addresses = {page_address(uri, self.directory_urls): target for uri, target in self.targets.items()}
         for candidate in (address, address.rstrip("/") + "/" if address else ""):
             if candidate in self._addresses:
                 return self._addresses[candidate]
@@ -257,7 +247,7 @@ class LinkChecker:
 
     def _resolve(self, page: LinkingPage, path: str, href: str, markdown: bool) -> _Found | Failure:
         folder = posixpath.dirname(page.src_uri)
-        base = page_url(page.src_uri, self.directory_urls)
+        base = page_address(page.src_uri, self.directory_urls)
         absolute = path.startswith(("/", "\\"))
         if not markdown:  # raw HTML: left as written, the browser resolves it
             if path.endswith(PAGE_SUFFIX):

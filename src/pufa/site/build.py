@@ -100,6 +100,12 @@ def output_path(src_uri: str, directory_urls: bool = True) -> str:
     return f"{prefix}{name}/index.html" if directory_urls else f"{prefix}{name}.html"
 
 
+def page_address(src_uri: str, directory_urls: bool = True) -> str:
+    """A page's address on the site, without the leading /: x.md is x/ (or x.html)."""
+    path = output_path(src_uri, directory_urls)
+    return path.removesuffix("index.html") if directory_urls else path
+
+
 class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
 
