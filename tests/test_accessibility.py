@@ -147,15 +147,33 @@ def test_every_kind_of_page_passes_axe_and_stays_on_this_host(browser, server, s
     assert failures == []
 
 
-def test_nothing_is_wider_than_a_320_px_screen(browser, server, site):
+@pytest.mark.parametrize("width", [320, 640])  # 640: a 1280 px window at 200 % zoom
+def test_nothing_is_wider_than_the_screen_at_320_px_or_200_percent_zoom(browser, server, site, width):
     wide = []
     for kind, path in page_kinds(site).items():
         for mode in MODES:
-            context, page, _, _ = open_page(browser, server, path, 320, mode)
-            if page.evaluate("document.documentElement.scrollWidth") > 320:
+            context, page, _, _ = open_page(browser, server, path, width, mode)
+            if page.evaluate("document.documentElement.scrollWidth") > width:
                 wide.append((kind, mode))
             context.close()
     assert wide == []
+
+
+TARGETS = ".pufa-mode, .md-typeset .pufa-tag, .md-header__button.md-icon, .pufa-filter select, .pufa-filter input"
+
+
+def test_touch_targets_on_a_phone_are_at_least_44_px(browser, server, site):
+    small = []
+    for kind, path in page_kinds(site).items():
+        for mode in MODES:
+            context, page, _, _ = open_page(browser, server, path, 375, mode)
+            found = page.evaluate(f"""[...document.querySelectorAll('{TARGETS}')]
+                .filter(e => e.offsetParent !== null)
+                .map(e => {{ const r = e.getBoundingClientRect(); return [e.className, r.width, r.height]; }})
+                .filter(([, w, h]) => w < 44 || h < 44)""")
+            small += [(kind, mode, *target) for target in found]
+            context.close()
+    assert small == []
 
 
 def test_elder_mode_enlarges_the_text_and_is_remembered(browser, server):
