@@ -282,3 +282,37 @@ def test_the_whole_site_is_valid_html_for_the_nu_checker(site):
                             capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     assert [(m.get("url", "")[-60:], m.get("lastLine"), m["message"][:120]) for m in messages] == []
+
+
+def test_every_element_reached_by_tab_shows_where_the_focus_is(browser, server, site):
+    unseen = []
+    for kind, path in page_kinds(site).items():
+        context, page, _, _ = open_page(browser, server, path, 1280, "default")
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("""(() => {
+                const e = document.activeElement;
+                if (!e || e === document.body) return null;
+                const s = getComputedStyle(e), r = e.getBoundingClientRect();
+                const outlined = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+                return {what: e.tagName + ' ' + (e.getAttribute('href') || e.className || ''),
+                        shown: (outlined || s.boxShadow !== 'none') && r.width > 0 && r.height > 0};
+            })()""")
+            if focused and not focused["shown"]:
+                unseen.append((kind, focused["what"]))
+        context.close()
+    assert unseen == [], "\n".join(map(str, unseen))
+
+
+def test_search_results_are_reached_from_the_search_field_by_arrow_keys(browser, server):
+    context, page, _, _ = open_page(browser, server, "/", 1280, "default")
+    page.focus(".md-search__input")
+    page.keyboard.type("工资")
+    page.wait_for_selector(".md-search-result__item a", timeout=10_000)
+    for _ in range(10):  # the results may still be arriving from the search worker
+        page.keyboard.press("ArrowDown")
+        if page.evaluate("document.activeElement.closest('.md-search-result') !== null"):
+            break
+        page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement.closest('.md-search-result') !== null")
+    context.close()
