@@ -11,6 +11,8 @@ tests/fixtures/corpus/samples/), but it does not have to follow the samples.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import io
 import logging
 import os
@@ -18,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -262,3 +265,40 @@ def sample_build(sample_project: Path) -> BuildResult:
 @pytest.fixture(scope="session")
 def sample_site(sample_build: BuildResult) -> Path:
     return sample_build.site
+
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium: Playwright cannot download a browser of its own here."""
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"]
+SHOTS = REPO / "build" / "screenshots"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site to the browser tests without logging every request."""
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """A built site on 127.0.0.1, as its base address."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+

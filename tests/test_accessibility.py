@@ -6,26 +6,18 @@ Screenshots of each are written to build/screenshots/."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import posixpath
 import subprocess
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import REPO, copy_sample_project, run_build
-from playwright.sync_api import sync_playwright
+from conftest import REPO, SHOTS, copy_sample_project, run_build, serving
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-SHOTS = REPO / "build" / "screenshots"
 WIDTHS = (1280, 375)
 MODES = ("default", "elder")
 
@@ -67,24 +59,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site: Path):
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with serving(site) as address:
+        yield address
 
 
 def first(site: Path, folder: str, prefix: str = "") -> str:

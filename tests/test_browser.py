@@ -6,48 +6,23 @@ Screenshots land in build/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import REPO
-from playwright.sync_api import Page, sync_playwright
+from conftest import SHOTS, serving
+from playwright.sync_api import Page
 
 from pufa.content.search import material_default_index
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = REPO / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = pytest.mark.browser
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(sample_site: Path):
-    handler = functools.partial(QuietHandler, directory=str(sample_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with serving(sample_site) as address:
+        yield address
 
 
 def open_page(browser, width: int) -> tuple[Page, list[str]]:

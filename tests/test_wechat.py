@@ -239,12 +239,12 @@ def test_link_replaces_an_old_address_and_refuses_another_host(project):
 
 @pytest.mark.browser
 def test_the_preview_fits_a_phone_and_copies_the_fragment_as_rich_text(sample):
+    from conftest import BROWSER_ARGS, CHROMIUM, SHOTS
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM, SHOTS
 
     folder = sample / "out" / "laodong-zhongcai-shenqing"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         page = context.new_page()

@@ -36,19 +36,7 @@
     });
   }
 
-  // Material's search results box is a tab stop even while the search is closed and the box
-  // is invisible: keep it out of the tab order (the result links themselves stay tab stops).
-  function hideClosedSearchResults() {
-    var toggle = document.getElementById("__search");
-    var box = document.querySelector(".md-search__scrollwrap");
-    if (!toggle || !box || box.getAttribute("data-pufa-ready")) return;
-    box.setAttribute("data-pufa-ready", "1");
-    function sync() { box.tabIndex = toggle.checked ? 0 : -1; }
-    toggle.addEventListener("change", sync);
-    sync();
-  }
-
-  function ready() { setUpSwitch(); labelScrollingTables(); hideClosedSearchResults(); }
+  function ready() { setUpSwitch(); labelScrollingTables(); }
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(ready);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
