@@ -16,7 +16,7 @@ from typing import Literal
 
 import click
 
-from pufa.shared.errors import Problem
+from pufa.shared.errors import Problem, location
 
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "github", "json")
@@ -44,7 +44,7 @@ class Finding:
 
     @property
     def where(self) -> str:
-        return ":".join([self.file] + [str(n) for n in (self.line, self.column) if n is not None])
+        return location(self.file, self.line, self.column)
 
     def text(self, colour: bool = False) -> str:
         """`file:line:column: 错误: message`, the hint on the next line."""

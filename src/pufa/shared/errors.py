@@ -19,6 +19,11 @@ class PufaError(Exception):
     """Bad input (content, data, a setting, an import file): the message says what to fix."""
 
 
+def location(file: str, line: int | None, column: int | None = None) -> str:
+    """`file`, `file:line` or `file:line:column`, as editors and terminals jump to it."""
+    return ":".join([file] + [str(n) for n in (line, column if line else None) if n is not None])
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path
@@ -32,8 +37,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        parts = [str(self.path)] + [str(n) for n in (self.line, self.column if self.line else None) if n is not None]
-        return ":".join(parts)
+        return location(str(self.path), self.line, self.column)
 
     def __str__(self) -> str:
         what = f"{self.field}: {self.message}" if self.field else self.message
