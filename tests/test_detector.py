@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pufa.cli import main
-from pufa.privacy.identifiers import credit_code_check_char, id_check_digit
-from pufa.privacy.scanner import find_leaks, scan_site
+from pufa.privacy.identifiers import ID_ANYWHERE, WRITTEN_NUMBER, credit_code_check_char, id_check_digit
+from pufa.privacy.scanner import find_leaks, number_candidates, scan_site
 
 ID = "11010519491231002X"
 OLD_ID = "110105491231002"
@@ -107,6 +107,22 @@ def test_any_id_number_anywhere_in_markdown_is_found_in_the_html(number, place, 
     source = place.format(n=written, a=written[:9], b=written[9:])
     html = markdown.markdown(source, extensions=["attr_list", "md_in_html", "tables", "pymdownx.superfences"])
     assert [leak.digits for leak in find_leaks(html, "x")] == [number], html
+
+
+NUMBER_PIECES = st.lists(st.one_of(
+    st.text("0123456789", min_size=1, max_size=19), st.sampled_from([" ", "-", "+", "x", "X", ".", ",", "/", ":", "a",
+                                                                    "\u2013", "\u00a0", "  ", "号", "\n", "１３８"]),
+), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=NUMBER_PIECES)
+def test_searching_only_around_long_digit_stretches_finds_what_a_full_scan_finds(pieces):
+    """The detector runs its patterns only near 11-digit stretches, for speed: on any mix of
+    digits, separators and letters it must match exactly what the patterns find on their own."""
+    text = "".join(pieces)
+    full = {(m.start(), m.end()) for pattern in (WRITTEN_NUMBER, ID_ANYWHERE) for m in pattern.finditer(text)}
+    assert {(m.start(), m.end()) for m in number_candidates(text)} == full, text
 
 
 def credit_code(index: int) -> str:

@@ -139,6 +139,10 @@ WRITTEN_NUMBER = re.compile(
 )
 
 
+# The shortest stretch every written number above holds: 11 digits (a mobile), at most one
+# separator between two of them. Only text around such a stretch needs the patterns.
+DIGIT_STRETCH = re.compile(rf"\d(?:{_GROUP}?\d){{10,}}")
+
 # An 18-digit ID number with its check digit is somebody's wherever it stands, even glued to
 # letters (a file name IMG11010519491231002X.jpg, a URL): checked by birth date and check digit.
 ID_ANYWHERE = re.compile(r"(?<!\d)\d{17}[0-9Xx](?![0-9])")

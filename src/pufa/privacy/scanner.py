@@ -17,7 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pufa.privacy.identifiers import (
-    ID_ANYWHERE, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number, is_old_id_number, passes_luhn,
+    DIGIT_STRETCH, ID_ANYWHERE, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number,
+    is_old_id_number, passes_luhn,
 )
 
 THEME_FOLDERS = ("assets",)
@@ -27,6 +28,7 @@ _INLINE_TAG = re.compile(
     r"label|bdi|bdo|wbr|font|tt|big|data|output)\b[^>]*>", re.I
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_WIDE_CHARACTER = re.compile("[" + re.escape("".join(map(chr, WIDE_DIGITS))) + "]")
 _ANY_TAG = re.compile(r"<[^>]+>")
 
 
@@ -36,13 +38,32 @@ def readable_text(text: str) -> str:
     text = _COMMENT.sub("", text)  # 138<!-- -->12345678 reads as one number (and sanitising joins it)
     text = _INLINE_TAG.sub("", text)
     text = _ANY_TAG.sub("\n", text)
-    return html.unescape(text).translate(WIDE_DIGITS)
+    return _plain_digits(html.unescape(text))
 
 
 def markup_text(text: str) -> str:
     """The file as written, entities and percent-escapes decoded: what is inside tags counts
     too (an ID number in alt="…", a tel:%31%33%38… link, an image's file name, a comment)."""
-    return unquote(html.unescape(text)).translate(WIDE_DIGITS)
+    if "%" in text:
+        text = unquote(text)
+    return _plain_digits(html.unescape(text))
+
+
+def _plain_digits(text: str) -> str:
+    """Full-width digits and odd spaces as ASCII; most pages have none, and translating every
+    character of 150 MB of pages took longer than the rest of the scan."""
+    return text.translate(WIDE_DIGITS) if _WIDE_CHARACTER.search(text) else text
+
+
+def number_candidates(view: str) -> Iterable[re.Match[str]]:
+    """Every match of the written-number and ID patterns in ``view``. Each such number has at
+    least 11 digits with at most one separator between two of them, so the full patterns
+    run only around such a stretch: ten times faster than running them over every page
+    from end to end, with the same matches (their look-behinds still see the text before)."""
+    for run in DIGIT_STRETCH.finditer(view):
+        start, end = max(0, run.start() - 2), min(len(view), run.end() + 4)
+        yield from WRITTEN_NUMBER.finditer(view, start, end)
+        yield from ID_ANYWHERE.finditer(view, start, end)
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> l
     and comments included), each once. ``allowed`` lists numbers known not to be personal."""
     leaks: dict[str, Leak] = {}
     for view in (readable_text(text), markup_text(text)):
-        for match in (*WRITTEN_NUMBER.finditer(view), *ID_ANYWHERE.finditer(view)):
+        for match in number_candidates(view):
             digits = digits_of(match.group(0))
             if digits in allowed or digits[-11:] in allowed or digits in leaks:
                 continue
