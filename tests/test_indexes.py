@@ -10,7 +10,7 @@ from conftest import CORPUS, SAMPLE_TODAY
 from htmltools import links, read
 
 from pufa.content.corpus import load_site
-from pufa.content.indexes import cited_law_sets, related_articles
+from pufa.content.indexes import RelatedArticles, cited_law_sets
 from pufa.shared.clock import parse_iso_date
 
 SITE = load_site(CORPUS)
@@ -71,13 +71,20 @@ def test_the_archive_counts_every_article_by_year_and_month(sample_site: Path):
     assert sum(month_counts) == len(VISIBLE)
 
 
-def test_related_articles_share_topics_or_laws_and_never_include_the_article():
+def shared(one, other) -> int:
+    """How much two sample articles have in common: topics and cited laws."""
+    def keys(article):
+        return {("topic", t) for t in article.meta.topics} | {("law", c.law.slug) for c in SITE.citations[article.slug]}
+    return len(keys(one) & keys(other))
+
+
+def test_related_articles_are_those_sharing_the_most_newest_first_and_never_the_article():
+    related_to = RelatedArticles(VISIBLE, cited_law_sets(SITE.citations))
     for article in VISIBLE:
-        related = related_articles(article, VISIBLE, cited_law_sets(SITE.citations))
-        assert article not in related and len(related) <= 5
-        mine = set(article.meta.topics) | {c.law.slug for c in SITE.citations[article.slug]}
-        for other in related:
-            assert mine & (set(other.meta.topics) | {c.law.slug for c in SITE.citations[other.slug]})
+        ranked = sorted((a for a in VISIBLE if a is not article and shared(article, a)),
+                        key=lambda a: -shared(article, a))  # stable: newest first on ties
+        assert related_to.of(article) == ranked[:5]
+        assert related_to.of(article, limit=2) == ranked[:2]
 
 
 def test_related_ties_go_to_the_newest(project):
@@ -86,7 +93,7 @@ def test_related_ties_go_to_the_newest(project):
         project.article(f"ketang/2023/a{n}.md", issue=n, date=day)
     site = load_site(project.root)
     me = next(a for a in site.articles if a.slug == "yi")
-    related = related_articles(me, list(site.articles), cited_law_sets(site.citations))
+    related = RelatedArticles(list(site.articles), cited_law_sets(site.citations)).of(me)
     assert [a.meta.date.month for a in related] == [7, 6, 5, 4, 3]
 
 

@@ -7,6 +7,8 @@ indexes let a reader find what concerns them by subject and by who they are.
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -79,24 +81,31 @@ def build_law_index(
     return indexes
 
 
-def related_articles(
-    article: Article, candidates: Sequence[Article], laws_by_slug: Mapping[str, frozenset[str]],
-    limit: int = RELATED_COUNT,
-) -> list[Article]:
-    """Up to ``limit`` other articles sharing the most topics and cited laws, newest first on ties.
+class RelatedArticles:
+    """Other articles sharing the most topics and cited laws with one article, newest first
+    on ties. An inverted index (topic or law → articles) finds them: comparing every pair
+    took 4 million comparisons on 2,000 articles, one of the slowest steps of a build."""
 
-    ``candidates`` must be newest first: the sort by score is stable. ``laws_by_slug`` maps
-    each article to the laws it cites (see cited_law_sets), computed once per build."""
-    topics, cited = set(article.meta.topics), laws_by_slug[article.slug]
-    scored = []
-    for other in candidates:
-        if other is article:
-            continue
-        score = len(topics.intersection(other.meta.topics)) + len(cited & laws_by_slug[other.slug])
-        if score:
-            scored.append((score, other))
-    scored.sort(key=lambda pair: -pair[0])
-    return [other for _, other in scored[:limit]]
+    def __init__(self, candidates: Sequence[Article], laws_by_slug: Mapping[str, frozenset[str]]):
+        """``candidates`` newest first; ``laws_by_slug`` maps each article to the laws it cites
+        (see cited_law_sets)."""
+        self._candidates = list(candidates)
+        self._laws_by_slug = laws_by_slug
+        self._postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for position, article in enumerate(self._candidates):
+            for key in self._keys(article):
+                self._postings[key].append(position)
+
+    def _keys(self, article: Article) -> set[tuple[str, str]]:
+        topics = {("topic", name) for name in article.meta.topics}
+        return topics | {("law", slug) for slug in self._laws_by_slug[article.slug]}
+
+    def of(self, article: Article, limit: int = RELATED_COUNT) -> list[Article]:
+        scores: Counter[int] = Counter()
+        for key in self._keys(article):
+            scores.update(self._postings.get(key, ()))
+        best = heapq.nsmallest(limit + 1, scores.items(), key=lambda item: (-item[1], item[0]))
+        return [self._candidates[position] for position, _ in best if self._candidates[position] is not article][:limit]
 
 
 def cited_law_sets(citations: Mapping[str, Sequence[Citation]]) -> dict[str, frozenset[str]]:

@@ -14,7 +14,7 @@ from datetime import date
 
 from pufa.content.citations import Citation
 from pufa.content.corpus import Site
-from pufa.content.indexes import build_archive, build_law_index, build_term_index, cited_law_sets, related_articles
+from pufa.content.indexes import RelatedArticles, build_archive, build_law_index, build_term_index, cited_law_sets
 from pufa.content.models import Article, Column, Law, Status
 from pufa.content.readtime import reading_minutes
 from pufa.shared.output import Page, trusted_markup
@@ -44,7 +44,7 @@ class PageRenderer:
         self._feeds_by_path = {feed.path: feed for feed in syndication.feeds} if syndication else {}
         self.today = today
         self.visible = site.visible(today, preview)
-        self._law_sets = cited_law_sets(site.citations)
+        self._related = RelatedArticles(self.visible, cited_law_sets(site.citations))
         self._topics = {topic.name: topic for topic in site.registries.topics}
         self._audiences = {audience.name: audience for audience in site.registries.audiences}
         self._renderer = renderer or Renderer(STATUS_LABELS=STATUS_LABELS)
@@ -124,7 +124,7 @@ class PageRenderer:
             topics=[self._topics[name] for name in article.meta.topics],
             audiences=[self._audiences[name] for name in article.meta.audiences],
             cited=self.cited_laws(article),
-            related=related_articles(article, self.visible, self._law_sets),
+            related=self._related.of(article),
         )
         return Page(article.src_uri, content)
 
