@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 from pufa.content.registry import Registries
@@ -53,9 +54,37 @@ def register_words(words: list[str]) -> None:
         jieba.add_word(word)
 
 
+WORD_BREAK = "\u200b"
+"""What Material puts between the words jieba finds (and around every run of Chinese)."""
+
+
 def compact_index(text: str) -> str:
-    """The same search index as UTF-8 text instead of \\uXXXX escapes."""
-    return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    """The same search index in fewer bytes: UTF-8 instead of \\uXXXX escapes, and without
+    the word breaks that stand beside a separator anyway (around each ，。《》 and space),
+    which split nothing more: every entry gives the search the same words as before."""
+    index = json.loads(text)
+    separator = re.compile(index.get("config", {}).get("separator") or r"[\s\-]+")
+    redundant = _redundant_breaks(index.get("docs", []), separator)
+    if redundant:
+        for entry in index["docs"]:
+            for field in ("title", "text"):
+                if isinstance(entry.get(field), str):
+                    entry[field] = redundant.sub("", entry[field])
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+
+def _redundant_breaks(docs: list[dict], separator: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern for the word breaks next to a character the index's separator splits at."""
+    beside = set()
+    for entry in docs:
+        for field in ("title", "text"):
+            value = entry.get(field)
+            if isinstance(value, str) and WORD_BREAK in value:
+                beside.update(re.findall(f"(?<={WORD_BREAK})[^{WORD_BREAK}]|[^{WORD_BREAK}](?={WORD_BREAK})", value))
+    splitting = "".join(re.escape(char) for char in sorted(beside) if separator.fullmatch(char))
+    if not splitting:
+        return None
+    return re.compile(f"{WORD_BREAK}+(?=[{splitting}])|(?<=[{splitting}]){WORD_BREAK}+")
 
 
 def material_default_index(text: str) -> str:
