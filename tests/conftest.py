@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
+
+from pufa.content.search import forget_segmentation
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
@@ -111,6 +113,7 @@ def restore_jieba() -> None:
     import jieba
     from jieba import finalseg
 
+    forget_segmentation()  # a failed build leaves its memo in front of jieba.cut
     freq, total, tags, force_split = jieba_as_loaded()
     tokenizer = jieba.dt
     now = (tokenizer.total, len(tokenizer.FREQ), len(tokenizer.user_word_tag_tab), len(finalseg.Force_Split_Words))

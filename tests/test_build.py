@@ -198,4 +198,5 @@ def test_the_build_fails_when_jieba_is_missing(project, tmp_path):
 @pytest.mark.parametrize("term", ["工伤认定", "劳动仲裁", "农民工工资专用账户", "拒不支付劳动报酬罪"])
 def test_the_trades_terms_stay_whole_in_the_search_index(sample_site: Path, term):
     index = (sample_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert f"\u200b{term}\u200b" in index
+    assert re.search(rf"(?<![\u4e00-\u9fff]){term}(?![\u4e00-\u9fff])", index), "a word of its own, not split"
+    assert f"{term[:2]}\u200b{term[2:]}" not in index

@@ -15,7 +15,7 @@ page or data file sees it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -23,6 +23,7 @@ from typing import Literal
 
 from pufa.disclosure.records import BlacklistEntry, DisclosureRules, Penalty
 from pufa.privacy.masking import mask_personal_data
+from pufa.shared.cache import Memo
 
 MINIMUM_MONTHS = 3
 BLACKLIST_YEARS = 3
@@ -111,9 +112,9 @@ class WithdrawalNotice:
     reason: str
 
 
-def shown_text(text: str, keep: Iterable[str] = ()) -> str:
+def shown_text(text: str, keep: Iterable[str] = (), memo: Memo | None = None) -> str:
     """Free text as the site may show it; every published free-text field goes through here."""
-    return mask_personal_data(text, keep).text
+    return mask_personal_data(text, keep, memo).text
 
 
 @dataclass(frozen=True)
@@ -134,13 +135,16 @@ class Disclosure:
     penalties: tuple[Penalty, ...]
     blacklist: tuple[BlacklistEntry, ...]
     today: date
+    names: Memo | None = field(default=None, compare=False)
+    """Person names found in each text, kept between builds (see masking.masking_memo)."""
 
     @cached_property
     def current(self) -> list[ShownPenalty]:
         """Decisions on display today, newest first (masking runs once per build)."""
         shown = [
             ShownPenalty(
-                p, shown_text(p.facts, [p.legal_representative]), shown_text(p.content, [p.legal_representative]),
+                p, shown_text(p.facts, [p.legal_representative], self.names),
+                shown_text(p.content, [p.legal_representative], self.names),
                 display_end(p, self.rules), p.slug(self.rules.decision_prefix),
             )
             for p in self.penalties
@@ -150,7 +154,7 @@ class Disclosure:
 
     def withdrawn(self) -> list[WithdrawalNotice]:
         notices = [
-            WithdrawalNotice(p.decision_number, p.withdrawal.date, shown_text(p.withdrawal.reason))
+            WithdrawalNotice(p.decision_number, p.withdrawal.date, shown_text(p.withdrawal.reason, (), self.names))
             for p in self.penalties
             if penalty_status(p, self.today, self.rules) == "withdrawn"
         ]
@@ -158,7 +162,7 @@ class Disclosure:
 
     def listed(self) -> list[ShownListing]:
         entries = [
-            ShownListing(e, shown_text(e.grounds, e.responsible_persons), listing_end(e))
+            ShownListing(e, shown_text(e.grounds, e.responsible_persons, self.names), listing_end(e))
             for e in self.blacklist
             if listing_status(e, self.today) == "listed"
         ]

@@ -17,6 +17,7 @@ from pufa.disclosure.lifecycle import (
 )
 from pufa.disclosure.records import BlacklistEntry, DisclosureRules, Penalty
 from pufa.shared.errors import ContentError, Problem
+from pufa.shared.cache import Memo
 from pufa.shared.records import Located, load_folder, load_one
 
 
@@ -63,8 +64,9 @@ def _duplicate_problems(records: list[Located], key: Callable[[Any], str], label
     return problems
 
 
-def load_disclosure(data_dir: Path, root: Path, today: date) -> Disclosure:
-    """Load data/penalties/, data/blacklist/ and data/disclosure.yml; ContentError on any problem."""
+def load_disclosure(data_dir: Path, root: Path, today: date, names: Memo | None = None) -> Disclosure:
+    """Load data/penalties/, data/blacklist/ and data/disclosure.yml; ContentError on any problem.
+    ``names`` remembers the person names found while masking (see masking.masking_memo)."""
     problems: list[Problem] = []
     rules = load_one(data_dir / "disclosure.yml", root, DisclosureRules, problems)
     penalties = load_folder(data_dir / "penalties", root, Penalty, problems)
@@ -84,4 +86,5 @@ def load_disclosure(data_dir: Path, root: Path, today: date) -> Disclosure:
         tuple(item.record for item in penalties),
         tuple(item.record for item in blacklist),
         today,
+        names,
     )

@@ -20,6 +20,7 @@ from pufa.privacy.identifiers import (
     DIGIT_STRETCH, ID_ANYWHERE, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number,
     is_old_id_number, passes_luhn,
 )
+from pufa.shared.cache import Memo, content_hash, stamp
 
 THEME_FOLDERS = ("assets",)
 """Top-level folders of the theme's own scripts and styles, whose long numbers are nobody's."""
@@ -120,9 +121,16 @@ def is_text(data: bytes) -> bool:
     return b"\x00" not in data[:8192]
 
 
-def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = THEME_FOLDERS) -> list[Leak]:
+def clean_files_memo(allowed: Iterable[str]) -> Memo:
+    """The contents found clean before (by hash; never a number itself), with these
+    allowed numbers: a build with most pages unchanged reads each, but scans only the rest."""
+    return Memo("privacy-clean", {"allowed": stamp(sorted(code.upper() for code in allowed))}, lambda value: value == 1)
+
+
+def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = THEME_FOLDERS,
+              clean: Memo | None = None) -> list[Leak]:
     """Every leak in any text file of a built site, whatever its name, outside the theme's
-    own folders."""
+    own folders. ``clean`` (see clean_files_memo) skips contents found clean before."""
     allowed_set = frozenset(code.upper() for code in allowed)
     skipped = set(skip)
     leaks: list[Leak] = []
@@ -138,7 +146,13 @@ def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] =
             data = _gunzip(data)
         if not is_text(data):
             continue
-        leaks += find_leaks(data.decode("utf-8-sig", errors="replace"), relative.as_posix(), allowed_set)
+        key = content_hash(data) if clean is not None else ""
+        if clean is not None and clean.has(key):
+            continue
+        found = find_leaks(data.decode("utf-8-sig", errors="replace"), relative.as_posix(), allowed_set)
+        if clean is not None and not found:
+            clean.put(key, 1)
+        leaks += found
     return leaks
 
 

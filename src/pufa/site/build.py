@@ -22,10 +22,14 @@ from pufa.content.corpus import Site, load_site
 from pufa.disclosure.loading import load_disclosure
 from pufa.disclosure.pages import DisclosurePages, disclosure_feed
 from pufa.privacy import scanner
+from pufa.privacy.masking import masking_memo
 from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
+from pufa.shared.cache import Memo
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import WriteError, unfinished_change, write_atomic
+from pufa.shared.segmenter import release_stock_tagger
+from pufa.shared.timing import timed
 from pufa.site import feeds
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import Renderer
@@ -125,22 +129,27 @@ class SiteBuild:
         self.directory_urls = config.directory_urls
         if unfinished_change(root / "data"):
             raise WriteError("data/ 中有一次被中断的导入尚未完成，不能构建：请先运行 pufa check，它会完成这次写入。")
-        self.site: Site = load_site(root)
+        with timed("载入文章"):
+            self.site: Site = load_site(root)
         self.today = today
-        self.disclosure = load_disclosure(root / "data", root, today)
-        problems: list[Problem] = []
-        self.allowed_numbers = load_allowed_numbers(root / "data", root, problems)
+        self._names = masking_memo().load(root)
+        with timed("载入公示记录"):
+            self.disclosure = load_disclosure(root / "data", root, today, self._names)
+            problems: list[Problem] = []
+            self.allowed_numbers = load_allowed_numbers(root / "data", root, problems)
         if problems:
             raise ContentError(problems)
         settings = feeds.settings_from(
             config.site_url, config.site_name, config.description, config.publisher, config.feed_items, preview
         )
-        planned = feeds.plan_feeds(self.site, today, settings.site_name, settings.description)
-        planned.append(disclosure_feed(self.disclosure, settings.site_name))
-        self.syndication = feeds.Syndication(planned, settings, today)
+        with timed("规划订阅源（含公示遮盖）"):
+            planned = feeds.plan_feeds(self.site, today, settings.site_name, settings.description)
+            planned.append(disclosure_feed(self.disclosure, settings.site_name))
+            self.syndication = feeds.Syndication(planned, settings, today)
         columns = list(self.site.registries.columns)
-        snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
-        self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
+        with timed("阅读统计"):
+            snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
+            self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
         renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
         self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
@@ -148,6 +157,8 @@ class SiteBuild:
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}
         self._body_problems: list[Problem] = []
         self._asset_paths = {asset.src_uri for asset in self.site.assets}
+        self._segments: Memo | None = None
+        self._clean_files: Memo | None = None
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
@@ -160,7 +171,9 @@ class SiteBuild:
         """Every page, data file, article image and (empty, filled in later) feed file to add.
         A generated file that would land where a hand-written file of docs/ lands (the same
         source path, or x.md beside x/index.md) is an error naming both."""
-        pages = self.renderer.pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
+        with timed("生成页面"):
+            pages = self.renderer.pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
+        release_stock_tagger()  # everything published is masked by now
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
             GeneratedFile(p.src_uri, p.content, in_nav=p.in_nav, origin=str(articles.get(p.src_uri, "pufa 生成的页面")))
@@ -208,7 +221,8 @@ class SiteBuild:
         text by its path."""
         if self._body_problems:
             raise ContentError(self._body_problems)
-        return self.syndication.render()
+        with timed("写订阅源"):
+            return self.syndication.render()
 
     @staticmethod
     def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -243,8 +257,12 @@ class SiteBuild:
         return search.search_terms(self.site.registries, self.root / "data" / "search_terms.txt")
 
     def register_search_words(self) -> None:
-        """Add the search words to the jieba dictionary Material's search segments with."""
-        search.register_words(self.search_words())
+        """Add the search words to the jieba dictionary Material's search segments with, and
+        let its segmentation come from what earlier builds found (see search.remember_segmentation)."""
+        words = self.search_words()
+        search.register_words(words)
+        self._segments = search.segmentation_memo(words).load(self.root)
+        search.remember_segmentation(self._segments)
 
     def finish(self, site_dir: str | Path) -> None:
         """After MkDocs (and its search plugin) wrote everything: compact the search index,
@@ -252,13 +270,21 @@ class SiteBuild:
         site_dir = Path(site_dir)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():
-            write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
-        self.delete_files_with_personal_data(site_dir)
+            with timed("压缩搜索索引"):
+                write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
+        with timed("扫描个人信息"):
+            self.delete_files_with_personal_data(site_dir)
+        search.forget_segmentation()
+        for memo in (self._names, self._segments, self._clean_files):
+            if memo is not None:
+                memo.save(self.root)
 
     def delete_files_with_personal_data(self, site_dir: Path) -> None:
         """Raise PrivacyError if any page, feed or data file of the built site holds an ID,
         mobile or card number, after deleting those files so no deploy can pick them up."""
-        leaks = scanner.scan_site(site_dir, allowed=self.disclosure.public_codes() | self.allowed_numbers)
+        allowed = self.disclosure.public_codes() | self.allowed_numbers
+        self._clean_files = scanner.clean_files_memo(allowed).load(self.root)
+        leaks = scanner.scan_site(site_dir, allowed, clean=self._clean_files)
         if leaks:
             for page in {leak.page for leak in leaks}:
                 (site_dir / page).unlink(missing_ok=True)

@@ -1,0 +1,83 @@
+"""The build cache (.cache/): a build that uses it writes exactly what a cold build writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import jieba
+from conftest import copy_sample_project, run_build
+
+from pufa.privacy.scanner import clean_files_memo, find_leaks
+
+CACHES = ["masked-text.json", "privacy-clean.json", "search-segments.json"]
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_a_build_with_its_caches_is_byte_identical_to_a_cold_one(tmp_path: Path):
+    project = copy_sample_project(tmp_path / "project")
+    cut = jieba.cut
+    cold = run_build(project, site=tmp_path / "cold")
+    assert cold.returncode == 0, cold.output
+    assert sorted(path.name for path in (project / ".cache").iterdir()) == CACHES
+    assert jieba.cut is cut, "after a build jieba answers for itself again"
+    warm = run_build(project, site=tmp_path / "warm")
+    assert warm.returncode == 0, warm.output
+    assert files_of(warm.site) == files_of(cold.site)
+
+    for cache in (project / ".cache").iterdir():  # damaged, from another version of pufa, or planted
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if "segments" in cache.name:
+            cache.write_text(json.dumps({"versions": {"pufa": "0"}, "entries": stored["entries"]}), encoding="utf-8")
+        elif "masked" in cache.name:
+            stored["entries"] = {key: ["<script>alert(1)</script>", "x"] for key in stored["entries"]}
+            cache.write_text(json.dumps(stored), encoding="utf-8")
+        else:
+            cache.write_text("{not json", encoding="utf-8")
+    damaged = run_build(project, site=tmp_path / "damaged")
+    assert damaged.returncode == 0, damaged.output
+    assert files_of(damaged.site) == files_of(cold.site)
+
+
+def test_an_edited_article_is_built_anew_whatever_the_cache_holds(tmp_path: Path):
+    project = copy_sample_project(tmp_path / "project")
+    assert run_build(project, site=tmp_path / "first").returncode == 0
+    article = next((project / "articles" / "ketang").rglob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n新写的一段话：工伤认定申请时限。\n", encoding="utf-8")
+    penalty = next((project / "data" / "penalties").glob("*.yml"))
+    penalty.write_text(penalty.read_text(encoding="utf-8").replace("facts: 经查，", "facts: 经查，工人王小明反映，"),
+                       encoding="utf-8")
+    warm = run_build(project, site=tmp_path / "warm")
+    (project / ".cache").rename(tmp_path / "old-cache")
+    cold = run_build(project, site=tmp_path / "cold")
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    assert files_of(warm.site) == files_of(cold.site)
+    index = (warm.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "新写" in index and "王小明" not in (warm.site / "disclosure" / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_the_cache_holds_nothing_personal(tmp_path: Path):
+    """Masked text and hashes only: no worker's name, no ID or phone number."""
+    project = copy_sample_project(tmp_path / "project")
+    assert run_build(project, site=tmp_path / "site").returncode == 0
+    workers = {"马小兵", "郑大海", "刘春花"}
+    for cache in (project / ".cache").iterdir():
+        text = cache.read_text(encoding="utf-8")
+        assert not workers & set(json.loads(text)["entries"]) and not any(name in text for name in workers), cache.name
+        assert not find_leaks(text, cache.name)
+
+
+def test_a_cache_committed_to_git_is_not_trusted(tmp_path: Path):
+    """A pull request could carry a .cache/ claiming that a page holding an ID number is clean."""
+    memo = clean_files_memo(["91000000MA000001XH"])
+    memo.put("a-page-with-an-id-number", 1)
+    memo.save(tmp_path)
+    assert clean_files_memo(["91000000MA000001XH"]).load(tmp_path).has("a-page-with-an-id-number")
+    assert not clean_files_memo(["91000000MA000002XH"]).load(tmp_path).has("a-page-with-an-id-number")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".cache"], check=True)
+    assert not clean_files_memo(["91000000MA000001XH"]).load(tmp_path).has("a-page-with-an-id-number")
