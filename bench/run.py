@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,17 @@ def timed(command: list[str], folder: Path, logs: Path, name: str) -> float:
     return measure(command, folder, logs / f"{name}.log").seconds
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for each Chinese character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(display_width(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths)).rstrip())
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f}（{min(values):.2f}–{max(values):.2f}）"
 
@@ -205,10 +217,8 @@ def report(work: Path, args: argparse.Namespace) -> int:
         rows.append(("mkdocs serve 改一篇后重建", f"{rebuild[0]:.1f} s（MkDocs 记 {rebuild[1]:.1f} s）",
                      f"{rebuild[0] / cold_median:.2f}× 冷构建", "≤ 0.50×"))
     phases = runs["cold"][-1].phases
-    width = max(len(name) for name, *_ in rows) + 2
     print()
-    for name, value, ratio, goal in rows:
-        print(f"{name:\u3000<{width}} {value:<44} {ratio:<24} {goal}")
+    print_table([("", "测得", "比值", "目标"), *rows])
     if phases:
         print("\npufa 在冷构建中的各阶段（秒）：" + "，".join(f"{name} {sec:.2f}" for name, sec in phases.items()))
     print(f"\n共用时 {time.monotonic() - started:.0f} s；日志在 {logs}" if args.keep else "")

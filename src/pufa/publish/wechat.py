@@ -28,7 +28,7 @@ from pufa.content.body import is_local, sanitize
 from pufa.content.models import Article
 from pufa.shared.errors import PufaError
 from pufa.shared.formats import cn_date
-from pufa.site.build import page_address
+from pufa.site.addresses import page_address
 
 WECHAT_LINK = re.compile(r"https://mp\.weixin\.qq\.com/[^\s\\]*", re.IGNORECASE)
 """The only links the WeChat editor keeps: the official account's own articles. Matched on the

@@ -29,7 +29,7 @@ from pufa.content.body import is_local, position_of
 from pufa.content.models import Article
 from pufa.shared.errors import Problem
 from pufa.shared.validation import did_you_mean
-from pufa.site.build import page_address
+from pufa.site.addresses import page_address
 
 PAGE_SUFFIX = ".md"
 SHOWN_ANCHORS = 8

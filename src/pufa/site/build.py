@@ -31,6 +31,7 @@ from pufa.shared.files import WriteError, unfinished_change, write_atomic
 from pufa.shared.segmenter import release_stock_tagger
 from pufa.shared.timing import timed
 from pufa.site import feeds
+from pufa.site.addresses import output_path, page_address  # noqa: F401 (page_address: part of this module's interface)
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import Renderer
 from pufa.site.theme_markup import repair_theme_markup
@@ -93,23 +94,6 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-def output_path(src_uri: str, directory_urls: bool = True) -> str:
-    """Where MkDocs writes a file of docs/: x.md and x/index.md both become x/index.html."""
-    if not src_uri.endswith(".md"):
-        return src_uri
-    folder, _, name = src_uri[:-3].rpartition("/")
-    prefix = f"{folder}/" if folder else ""
-    if name in ("index", "README"):
-        return f"{prefix}index.html"
-    return f"{prefix}{name}/index.html" if directory_urls else f"{prefix}{name}.html"
-
-
-def page_address(src_uri: str, directory_urls: bool = True) -> str:
-    """A page's address on the site, without the leading /: x.md is x/ (or x.html)."""
-    path = output_path(src_uri, directory_urls)
-    return path.removesuffix("index.html") if directory_urls else path
-
-
 class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
 
@@ -151,7 +135,8 @@ class SiteBuild:
             snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
             self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
         renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
-        self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer)
+        self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer,
+                                     config.directory_urls)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}

@@ -18,6 +18,7 @@ from pufa.content.indexes import RelatedArticles, build_archive, build_law_index
 from pufa.content.models import Article, Column, Law, Status
 from pufa.content.readtime import reading_minutes
 from pufa.shared.output import Page, trusted_markup
+from pufa.site.addresses import relative_url
 from pufa.site.feeds import FORMATS, Syndication
 from pufa.site.render import Renderer
 from pufa.stats.report import ReadingReport
@@ -36,13 +37,14 @@ class PageRenderer:
 
     def __init__(
         self, site: Site, today: date, preview: bool, syndication: Syndication | None = None,
-        reading: ReadingReport | None = None, renderer: Renderer | None = None,
+        reading: ReadingReport | None = None, renderer: Renderer | None = None, directory_urls: bool = True,
     ):
         self.site = site
         self.reading = reading
         self.syndication = syndication
         self._feeds_by_path = {feed.path: feed for feed in syndication.feeds} if syndication else {}
         self.today = today
+        self.directory_urls = directory_urls
         self.visible = site.visible(today, preview)
         self._related = RelatedArticles(self.visible, cited_law_sets(site.citations))
         self._topics = {topic.name: topic for topic in site.registries.topics}
@@ -61,10 +63,14 @@ class PageRenderer:
         pages.append(self.archive_page())
         return pages
 
-    def _render(self, template: str, **context) -> str:
-        """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge, and
-        ``reads`` so it can show how often it was read."""
-        return self._renderer.render(template, today=self.today, formats=FORMATS, reads=self.reads_of, **context)
+    def _render(self, template: str, page: str, **context) -> str:
+        """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge,
+        ``reads`` so it can show how often it was read, and ``url`` for a link from ``page``
+        (the source path of the page being written) to another page, in raw HTML."""
+        def url(target: str) -> str:
+            return relative_url(page, target, self.directory_urls)
+
+        return self._renderer.render(template, today=self.today, formats=FORMATS, reads=self.reads_of, url=url, **context)
 
     def reads_of(self, article: Article) -> Reads | None:
         return self.reading.reads_of(article) if self.reading else None
@@ -72,12 +78,12 @@ class PageRenderer:
     def term_pages(self, field: str, label: str, terms) -> list[Page]:
         """The overview of all topics (or audiences) and one page for each that has articles."""
         indexes = build_term_index(self.visible, terms, field)
-        pages = [Page(f"{field}/index.md", self._render("terms.md.j2", field=field, label=label, indexes=indexes), True)]
+        pages = [Page(f"{field}/index.md", self._render("terms.md.j2", f"{field}/index.md", field=field, label=label, indexes=indexes), True)]
         for index in indexes:
             if index.articles:
                 feed = self._feeds_by_path.get(f"{field}/{index.term.slug}/")
                 content = self._render(
-                    "term.md.j2", field=field, label=label, term=index.term, entries=index.articles,
+                    "term.md.j2", f"{field}/{index.term.slug}.md", field=field, label=label, term=index.term, entries=index.articles,
                     feed=feed, feed_label="本主题",
                 )
                 pages.append(Page(f"{field}/{index.term.slug}.md", content))
@@ -86,16 +92,16 @@ class PageRenderer:
     def law_pages(self) -> list[Page]:
         indexes = build_law_index(self.visible, self.site.citations, self.site.registries.laws)
         groups = [(kind, [index for index in indexes if index.law.kind == kind]) for kind in LAW_KINDS]
-        pages = [Page("laws/index.md", self._render("laws.md.j2", groups=[g for g in groups if g[1]]), True)]
+        pages = [Page("laws/index.md", self._render("laws.md.j2", "laws/index.md", groups=[g for g in groups if g[1]]), True)]
         for index in indexes:
             if index.articles:
                 successor = next((law for law in self.site.registries.laws if law.slug == index.law.replaced_by), None)
-                pages.append(Page(f"laws/{index.law.slug}.md", self._render("law.md.j2", index=index, successor=successor)))
+                pages.append(Page(f"laws/{index.law.slug}.md", self._render("law.md.j2", f"laws/{index.law.slug}.md", index=index, successor=successor)))
         return pages
 
     def archive_page(self) -> Page:
         years = [(year, sum(len(month.articles) for month in months), months) for year, months in build_archive(self.visible)]
-        return Page("archive.md", self._render("archive.md.j2", years=years, total=len(self.visible)), True)
+        return Page("archive.md", self._render("archive.md.j2", "archive.md", years=years, total=len(self.visible)), True)
 
     def cited_laws(self, article: Article) -> list[tuple[Citation, list[Citation]]]:
         """The article's citations grouped by law, laws in order of first citation."""
@@ -113,6 +119,7 @@ class PageRenderer:
         older = column_articles[index + 1] if index + 1 < len(column_articles) else None
         content = self._render(
             "article.md.j2",
+            article.src_uri,
             article=article,
             meta=article.meta,
             column=article.column,
@@ -135,6 +142,7 @@ class PageRenderer:
             chunk = articles[(number - 1) * PER_PAGE : number * PER_PAGE]
             content = self._render(
                 "column.md.j2",
+                column_page_uri(column, number),
                 column=column,
                 entries=chunk,
                 number=number,
@@ -153,13 +161,13 @@ class PageRenderer:
             (column, self.site.in_column(self.visible, column)[:LATEST_ON_HOME])
             for column in self.site.registries.columns
         ]
-        return self._render("latest.md.j2", columns=columns)
+        return self._render("latest.md.j2", "index.md", columns=columns)
 
     def subscribe_list(self) -> str:
         """The /subscribe/ page's table of every feed, as Markdown."""
         if self.syndication is None:
             return ""
-        return self._render("subscribe.md.j2", feeds=self.syndication.feeds, items=self.syndication.settings.items)
+        return self._render("subscribe.md.j2", "subscribe.md", feeds=self.syndication.feeds, items=self.syndication.settings.items)
 
 
 def column_page_uri(column: Column, number: int) -> str:

@@ -1,0 +1,36 @@
+"""Where a page of docs/ lands on the site, and the link from one page to another, as MkDocs
+writes them: generated pages link in raw HTML (cheaper to build than Markdown), so their
+links must be what MkDocs would have made of a Markdown link."""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def output_path(src_uri: str, directory_urls: bool = True) -> str:
+    """Where MkDocs writes a file of docs/: x.md and x/index.md both become x/index.html."""
+    if not src_uri.endswith(".md"):
+        return src_uri
+    folder, _, name = src_uri[:-3].rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name in ("index", "README"):
+        return f"{prefix}index.html"
+    return f"{prefix}{name}/index.html" if directory_urls else f"{prefix}{name}.html"
+
+
+def page_address(src_uri: str, directory_urls: bool = True) -> str:
+    """A page's address on the site, without the leading /: x.md is x/ (or x.html)."""
+    path = output_path(src_uri, directory_urls)
+    return path.removesuffix("index.html") if directory_urls else path
+
+
+def relative_url(from_src_uri: str, to_src_uri: str, directory_urls: bool = True) -> str:
+    """The link from one page to another (``to_src_uri`` may end in ``#anchor``), relative as
+    MkDocs writes it: from ketang/2023/x.md to topics/y.md is ../../../topics/y/."""
+    target, hash_mark, anchor = to_src_uri.partition("#")
+    here, there = page_address(from_src_uri, directory_urls), page_address(target, directory_urls)
+    folder = here if here.endswith("/") or not here else posixpath.dirname(here)
+    link = posixpath.relpath("/" + there, "/" + folder)
+    if there.endswith("/") or not there:
+        link = link.rstrip("/") + "/"
+    return link + hash_mark + anchor
