@@ -10,6 +10,7 @@ import jieba
 from conftest import copy_sample_project, run_build
 
 from pufa.privacy.scanner import clean_files_memo, find_leaks
+from pufa.shared.cache import Memo
 
 CACHES = ["masked-text.json", "privacy-clean.json", "search-segments.json"]
 
@@ -81,3 +82,19 @@ def test_a_cache_committed_to_git_is_not_trusted(tmp_path: Path):
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".cache"], check=True)
     assert not clean_files_memo(["91000000MA000001XH"]).load(tmp_path).has("a-page-with-an-id-number")
+
+
+def test_a_preview_and_a_build_taking_turns_keep_both_and_old_entries_drop_out(tmp_path: Path):
+    def build(keys: range) -> Memo:
+        memo = Memo("test", {}).load(tmp_path)
+        for key in keys:
+            memo.get(str(key), lambda: 1)
+        memo.save(tmp_path)
+        return memo
+
+    build(range(0, 100))  # `make site`
+    build(range(50, 150))  # `mkdocs serve`, drafts shown
+    assert all(Memo("test", {}).load(tmp_path).has(str(key)) for key in range(0, 150))
+    build(range(1000, 1010))  # most articles gone: what only earlier builds used is dropped
+    stored = json.loads((tmp_path / ".cache" / "test.json").read_text(encoding="utf-8"))["entries"]
+    assert sorted(stored, key=int) == [str(key) for key in range(1000, 1010)]

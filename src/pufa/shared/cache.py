@@ -100,10 +100,15 @@ class Memo:
         return self
 
     def save(self, root: Path) -> None:
-        """Keep what this build used for the next one (nothing to do when nothing is new)."""
-        if self._used.keys() == self._known.keys():
+        """Keep what this build used for the next one, and what earlier builds used as long as
+        that is not more than twice as much: `mkdocs serve` (drafts shown) and `make site`
+        take turns without undoing each other's work, and deleted articles still drop out."""
+        entries = self._used
+        if len(self._known) + len(self._used) <= 3 * len(self._used):
+            entries = {**self._known, **self._used}
+        if entries.keys() == self._known.keys():
             return
-        text = json.dumps({"versions": self.versions, "entries": self._used}, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps({"versions": self.versions, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
         try:
             write_atomic(root / CACHE_FOLDER / f"{self.name}.json", text)
         except OSError:
