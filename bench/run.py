@@ -33,7 +33,7 @@ from synthetic import TODAY, make_sites  # noqa: E402
 BIN = Path(sys.executable).parent
 MKDOCS, PUFA = str(BIN / "mkdocs"), str(BIN / "pufa")
 CACHE = ".cache"
-PHASE = re.compile(r"pufa: (.+?) (\d+\.\d+) s$")
+PHASE = re.compile(r"pufa: (.+?) (\d+\.\d+) s \(")
 QUERIES = ("工伤认定", "拖欠工资", "劳动仲裁", "二倍工资", "经济补偿")
 """The browser tests' queries and two more of the trade's words."""
 

@@ -4,6 +4,7 @@ benchmark (bench/run.py) reads these lines to show where pufa's part of a build 
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,4 +19,5 @@ def timed(step: str) -> Iterator[None]:
     try:
         yield
     finally:
-        log.debug("pufa: %s %.2f s", step, time.perf_counter() - start)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+        log.debug("pufa: %s %.2f s (peak memory so far %d MiB)", step, time.perf_counter() - start, peak)
