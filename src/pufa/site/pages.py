@@ -12,7 +12,7 @@ import math
 import typing
 from datetime import date
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pufa.content.citations import Citation
 from pufa.content.corpus import Site
@@ -70,8 +70,8 @@ class PageRenderer:
         """Templates get ``today`` so an entry can show its own 草稿 / 定时发布 badge,
         ``reads`` so it can show how often it was read, and ``url`` for a link from ``page``
         (the source path of the page being written) to another page, in raw HTML."""
-        def url(target: str) -> str:
-            return relative_url(page, target, self.directory_urls)
+        def url(target: str) -> Markup:
+            return Markup(escape(relative_url(page, target, self.directory_urls)))  # an address: no Markdown escapes
 
         def entry(article: Article, level: int, with_summary: bool) -> Markup:
             return self.entry(article, level, with_summary, url(article.src_uri))
