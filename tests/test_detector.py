@@ -125,6 +125,20 @@ def test_searching_only_around_long_digit_stretches_finds_what_a_full_scan_finds
     assert {(m.start(), m.end()) for m in number_candidates(text)} == full, text
 
 
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.lists(st.one_of(
+    st.sampled_from(["<b>", "</b>", "<!--", "-->", "<a", 'href="', '">', "&#49;", "%31", "１３８", "\u200b", " ",
+                     "13912345678", "139 1234 5678", "+86 13912345678", "6222021234567890123"]),
+    valid_ids(), NUMBER_PIECES.map("".join),
+), max_size=6).map("".join), max_size=5))
+def test_a_number_on_one_line_is_found_in_the_whole_file(lines):
+    """`pufa check` looks at a whole source file first and goes line by line only when it
+    holds a number: whatever a line holds, the whole file must hold too."""
+    found = [leak.digits for line in lines for leak in find_leaks(line, "x")]
+    whole = {leak.digits for leak in find_leaks("\n".join(lines), "x")}
+    assert set(found) <= whole
+
+
 def credit_code(index: int) -> str:
     first17 = f"91000000MA{index:07d}"
     return first17 + credit_code_check_char(first17)
