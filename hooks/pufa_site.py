@@ -47,7 +47,7 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     page.meta = _build.page_meta(page.meta)  # Material prints title and description unescaped
-    return _build.fill_markers(markdown)
+    return _build.fill_markers(markdown, page.file.src_uri)
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import jieba
 from conftest import copy_sample_project, run_build
 
 from pufa.privacy.scanner import clean_files_memo, find_leaks
-from pufa.shared.cache import Memo
+from pufa.shared.cache import Memo, content_hash
 
 CACHES = ["masked-text.json", "privacy-clean.json", "search-segments.json"]
 
@@ -31,7 +30,7 @@ def test_a_build_with_its_caches_is_byte_identical_to_a_cold_one(tmp_path: Path)
     assert files_of(warm.site) == files_of(cold.site)
 
     for cache in (project / ".cache").iterdir():  # damaged, from another version of pufa, or planted
-        stored = json.loads(cache.read_text(encoding="utf-8"))
+        stored = json.loads(cache.read_text(encoding="utf-8").split("\n", 1)[1])
         if "segments" in cache.name:
             cache.write_text(json.dumps({"versions": {"pufa": "0"}, "entries": stored["entries"]}), encoding="utf-8")
         elif "masked" in cache.name:
@@ -68,20 +67,35 @@ def test_the_cache_holds_nothing_personal(tmp_path: Path):
     workers = {"马小兵", "郑大海", "刘春花"}
     for cache in (project / ".cache").iterdir():
         text = cache.read_text(encoding="utf-8")
-        assert not workers & set(json.loads(text)["entries"]) and not any(name in text for name in workers), cache.name
+        assert not workers & set(json.loads(text.split("\n", 1)[1])["entries"]) and not any(name in text for name in workers), cache.name
         assert not find_leaks(text, cache.name)
 
 
-def test_a_cache_committed_to_git_is_not_trusted(tmp_path: Path):
-    """A pull request could carry a .cache/ claiming that a page holding an ID number is clean."""
+def test_a_cache_not_signed_on_this_machine_is_not_trusted(tmp_path: Path, monkeypatch):
+    """A .cache/ that came with a pull request or a copied folder could claim that a page
+    holding an ID number is clean: only files signed with this machine's key count."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
     memo = clean_files_memo(["91000000MA000001XH"])
     memo.put("a-page-with-an-id-number", 1)
     memo.save(tmp_path)
     assert clean_files_memo(["91000000MA000001XH"]).load(tmp_path).has("a-page-with-an-id-number")
     assert not clean_files_memo(["91000000MA000002XH"]).load(tmp_path).has("a-page-with-an-id-number")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".cache"], check=True)
+
+    saved = tmp_path / ".cache" / "privacy-clean.json"
+    signature, payload = saved.read_text(encoding="utf-8").split("\n", 1)
+    saved.write_text(signature + "\n" + payload.replace("a-page-with", "b-page-with"), encoding="utf-8")
+    assert not clean_files_memo(["91000000MA000001XH"]).load(tmp_path).has("b-page-with-an-id-number")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    memo.save(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere" / ".cache" / "privacy-clean.json").replace(saved)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
     assert not clean_files_memo(["91000000MA000001XH"]).load(tmp_path).has("a-page-with-an-id-number")
+
+
+def test_parts_hash_apart_however_they_are_cut():
+    assert content_hash("a\x00b") != content_hash("a", "b") != content_hash("ab")
+    assert content_hash("工人马小兵", "马小兵") != content_hash("工人马小兵\x00马小兵")
 
 
 def test_a_preview_and_a_build_taking_turns_keep_both_and_old_entries_drop_out(tmp_path: Path):
@@ -96,5 +110,5 @@ def test_a_preview_and_a_build_taking_turns_keep_both_and_old_entries_drop_out(t
     build(range(50, 150))  # `mkdocs serve`, drafts shown
     assert all(Memo("test", {}).load(tmp_path).has(str(key)) for key in range(0, 150))
     build(range(1000, 1010))  # most articles gone: what only earlier builds used is dropped
-    stored = json.loads((tmp_path / ".cache" / "test.json").read_text(encoding="utf-8"))["entries"]
+    stored = json.loads((tmp_path / ".cache" / "test.json").read_text(encoding="utf-8").split("\n", 1)[1])["entries"]
     assert sorted(stored, key=int) == [str(key) for key in range(1000, 1010)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -95,6 +96,14 @@ def test_markers_are_filled_and_other_text_is_left_alone(build: SiteBuild):
     assert "<!-- pufa:latest -->" not in filled and "工资应当按月足额支付" in filled
     assert filled.endswith("<!-- 其他注释 -->\n")
     assert "RSS" in build.fill_markers("<!-- pufa:feeds -->")
+
+
+def test_the_latest_list_links_from_the_page_it_is_on(build: SiteBuild):
+    """Found by review: the list is raw HTML, so its links must start where the page is."""
+    home = re.findall(r'href="([^"]+)"', build.fill_markers("<!-- pufa:latest -->", "index.md"))
+    deeper = re.findall(r'href="([^"]+)"', build.fill_markers("<!-- pufa:latest -->", "help/latest.md"))
+    article_links = [link for link in home if link.startswith(("ketang/", "anli/"))]
+    assert article_links and all(f"../../{link}" in deeper for link in article_links)
 
 
 def test_search_words_are_the_terms_file_and_registry_names_once_each(build: SiteBuild):

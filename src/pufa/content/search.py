@@ -57,16 +57,24 @@ def register_words(words: list[str]) -> None:
         jieba.add_word(word)
 
 
+_PYTHON_ONLY_SPACE = frozenset("\x1c\x1d\x1e\x1f\x85")
+"""Whitespace to Python's \\s but not to the browser's: a word break beside one still splits."""
 WORD_BREAK = "\u200b"
 """What Material puts between the words jieba finds (and around every run of Chinese)."""
 
 
 def segmentation_memo(words: list[str]) -> Memo:
-    """What jieba made of each run of Chinese, for this jieba and these added words: the
-    search index's segmentation is a fifth of a build, and most text is the same next time."""
+    """What jieba made of each run of Chinese, for this jieba and this dictionary: the
+    search index's segmentation is a fifth of a build, and most text is the same next time.
+    The dictionary is taken as it stands after the words were added, with whatever the
+    search plugin loaded (jieba_dict, jieba_dict_user) and what an earlier `mkdocs serve`
+    rebuild added (jieba cannot take a word back): its file, word count and total frequency."""
     import jieba
 
-    return Memo("search-segments", {"jieba": jieba.__version__, "words": stamp(words)},
+    dictionary = jieba.dt
+    dictionary.check_initialized()
+    state = stamp(words, str(dictionary.dictionary), len(dictionary.FREQ), dictionary.total)
+    return Memo("search-segments", {"jieba": jieba.__version__, "dictionary": state},
                 lambda value: isinstance(value, str))
 
 
@@ -125,7 +133,8 @@ def _redundant_breaks(docs: list[dict], separator: re.Pattern[str]) -> re.Patter
             value = entry.get(field)
             if isinstance(value, str) and WORD_BREAK in value:
                 beside.update(re.findall(f"(?<={WORD_BREAK})[^{WORD_BREAK}]|[^{WORD_BREAK}](?={WORD_BREAK})", value))
-    splitting = "".join(re.escape(char) for char in sorted(beside) if separator.fullmatch(char))
+    splitting = "".join(re.escape(char) for char in sorted(beside)
+                        if separator.fullmatch(char) and char not in _PYTHON_ONLY_SPACE)
     if not splitting:
         return None
     return re.compile(f"{WORD_BREAK}+(?=[{splitting}])|(?<=[{splitting}]){WORD_BREAK}+")

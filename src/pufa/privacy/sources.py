@@ -9,6 +9,7 @@ like a mobile number) is listed in data/privacy_allow.yml with the reason.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
@@ -55,6 +56,18 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     yield from enumerate(_text(path).splitlines(), start=1)
 
 
+_ELEVEN_DIGITS = re.compile(r"^(?:[^\n\d]*\d){11}.*$", re.MULTILINE)
+"""A line with at least 11 digits. Every personal number has that many, and each of its
+digits is at least one digit character in the line as written (1, １, &#49;, %31)."""
+
+
+def _lines_with_enough_digits(text: str) -> Iterator[tuple[int, str]]:
+    """(number, line) of the lines that could hold a personal number: most lines of a
+    source have few digits, and looking at each of 200,000 lines took seconds."""
+    for match in _ELEVEN_DIGITS.finditer(text):
+        yield text.count("\n", 0, match.start()) + 1, match.group(0).rstrip("\r")
+
+
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -70,9 +83,7 @@ def source_problems(root: Path, allowed: Iterable[str]) -> list[Problem]:
     problems = []
     for path in source_files(root):
         shown = path.relative_to(root)
-        if not find_leaks(_text(path), str(shown), allowed_set):
-            continue  # a number a line holds is found in the whole file too: one look at a clean file
-        for number, line in _lines(path):
+        for number, line in _lines_with_enough_digits(_text(path)):
             for leak in find_leaks(line, str(shown), allowed_set):
                 problems.append(Problem(
                     shown, f"疑似{leak.kind} {leak.masked}", number, column=_column_of(leak.digits, line),

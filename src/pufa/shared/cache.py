@@ -4,15 +4,20 @@ They live in one folder of the project, ``.cache/`` (ignored by git), as JSON: a
 holds the versions it was made with (pufa's own code, the libraries involved) and is
 ignored whole when any differs, so a cached build writes exactly what a cold one writes.
 Deleting the folder is always safe. JSON, not pickle: a file planted in the folder can
-at worst be ignored, never run.
+at worst be ignored, never run. And ignored it is: every file is signed with a key kept
+outside the project (``~/.cache/pufa/cache-key``, made on first use), because what the
+cache says decides what is published (masked text; pages found free of ID numbers), and a
+.cache/ that came with a pull request or a copied folder must not decide it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
-import subprocess
+import os
+import secrets
 import sys
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
@@ -37,21 +42,41 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def committed_to_git(root: Path) -> bool:
-    """Whether any file of ``root``'s cache folder is tracked by git (no git: not tracked)."""
+def signing_key() -> bytes | None:
+    """This machine's key for signing cache files, outside any project (made on first use;
+    when two builds make it at once, the first one's wins). None, and no cache, when it
+    can be neither read nor made."""
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pufa" / "cache-key"
     try:
-        listed = subprocess.run(["git", "-C", str(root), "ls-files", "--", CACHE_FOLDER],
-                                capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return bool(listed.stdout.strip())
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_name(f".cache-key.{os.getpid()}")
+            with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                pass
+            finally:
+                temp.unlink(missing_ok=True)
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def _signature(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def content_hash(*parts: str | bytes) -> str:
+    """A hash of ``parts`` in order; each is prefixed with its length, so no two different
+    lists of parts hash alike (("a\\x00b",) and ("a", "b") differ)."""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        digest.update(b"\x00")
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
     return digest.hexdigest()
 
 
@@ -86,17 +111,21 @@ class Memo:
         self._used[key] = value
 
     def load(self, root: Path) -> Memo:
-        """Take what an earlier build saved under ``root``, if made with the same versions
-        and not committed to git: a cache that came with a pull request is not this
-        machine's work, and its privacy entries could hide a page with an ID number."""
-        if committed_to_git(root):
+        """Take what an earlier build on this machine saved under ``root``, if made with the
+        same versions; a file without this machine's signature is ignored."""
+        key = signing_key()
+        try:
+            signature, _, payload = (root / CACHE_FOLDER / f"{self.name}.json").read_bytes().partition(b"\n")
+        except OSError:
+            return self
+        if key is None or not hmac.compare_digest(signature, _signature(key, payload).encode()):
             return self
         try:
-            stored = json.loads((root / CACHE_FOLDER / f"{self.name}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stored = json.loads(payload)
+        except ValueError:
             return self
         if isinstance(stored, dict) and stored.get("versions") == self.versions and isinstance(stored.get("entries"), dict):
-            self._known = {key: value for key, value in stored["entries"].items() if self.valid(value)}
+            self._known = {name: value for name, value in stored["entries"].items() if self.valid(value)}
         return self
 
     def save(self, root: Path) -> None:
@@ -108,9 +137,12 @@ class Memo:
             entries = {**self._known, **self._used}
         if entries.keys() == self._known.keys():
             return
-        text = json.dumps({"versions": self.versions, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+        key = signing_key()
+        if key is None:
+            return
+        payload = json.dumps({"versions": self.versions, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
         try:
-            write_atomic(root / CACHE_FOLDER / f"{self.name}.json", text)
+            write_atomic(root / CACHE_FOLDER / f"{self.name}.json", f"{_signature(key, payload.encode())}\n{payload}")
         except OSError:
             pass  # a read-only checkout builds as well, only not faster next time
 

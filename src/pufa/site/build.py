@@ -179,11 +179,12 @@ class SiteBuild:
             )
         return files
 
-    def fill_markers(self, markdown: str) -> str:
-        """A hand-written page with its markers replaced by the generated lists."""
+    def fill_markers(self, markdown: str, src_uri: str = "index.md") -> str:
+        """A hand-written page (``src_uri``: its path in docs/, which its links start from)
+        with its markers replaced by the generated lists."""
         for marker, method in MARKERS.items():
             if marker in markdown:
-                markdown = markdown.replace(marker, getattr(self.renderer, method)())
+                markdown = markdown.replace(marker, getattr(self.renderer, method)(src_uri))
         return markdown
 
     def collect_html(self, src_uri: str, html: str) -> str:

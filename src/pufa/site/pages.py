@@ -173,19 +173,19 @@ class PageRenderer:
             pages.append(Page(column_page_uri(column, number), content, in_nav=number == 1))
         return pages
 
-    def home_latest(self) -> str:
-        """The home page's 'latest in each column' block, as Markdown."""
+    def home_latest(self, page: str = "index.md") -> str:
+        """The home page's 'latest in each column' block, as Markdown, for ``page``."""
         columns = [
             (column, self.site.in_column(self.visible, column)[:LATEST_ON_HOME])
             for column in self.site.registries.columns
         ]
-        return self._render("latest.md.j2", "index.md", columns=columns)
+        return self._render("latest.md.j2", page, columns=columns)
 
-    def subscribe_list(self) -> str:
-        """The /subscribe/ page's table of every feed, as Markdown."""
+    def subscribe_list(self, page: str = "subscribe.md") -> str:
+        """The /subscribe/ page's table of every feed, as Markdown, for ``page``."""
         if self.syndication is None:
             return ""
-        return self._render("subscribe.md.j2", "subscribe.md", feeds=self.syndication.feeds, items=self.syndication.settings.items)
+        return self._render("subscribe.md.j2", page, feeds=self.syndication.feeds, items=self.syndication.settings.items)
 
 
 def column_page_uri(column: Column, number: int) -> str:
