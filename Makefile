@@ -40,8 +40,7 @@ test: $(STAMP)
 
 ## make bench: the build beside bare Material on a synthetic site (BENCH="--n 5000" for more), and the stats import
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(BENCH)
-	$(BIN)/python bench/bench_stats_import.py
+	$(BIN)/python bench/run.py $(BENCH); build=$$?; $(BIN)/python bench/bench_stats_import.py && exit $$build
 
 ## make samples: rewrite the sample analytics exports in samples/stats/ (then: pufa stats import samples/stats/*)
 samples: $(STAMP)
