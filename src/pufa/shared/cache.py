@@ -81,9 +81,8 @@ def content_hash(*parts: str | bytes) -> str:
 
 
 class Memo:
-    """Results of one pure function by input, loaded from and saved to ``.cache/<name>.json``.
-
-    Only what a build used is saved, so entries of deleted articles do not pile up."""
+    """Results of one pure function by input, loaded from and saved to ``.cache/<name>.json``
+    (see ``save`` for what is kept)."""
 
     def __init__(self, name: str, versions: Mapping[str, str], valid: Callable[[Any], bool] = lambda value: True):
         """``valid`` tells a stored value of the right shape; others are computed anew."""
