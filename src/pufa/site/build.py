@@ -251,8 +251,10 @@ class SiteBuild:
         search.remember_segmentation(self._segments)
 
     def finish(self, site_dir: str | Path) -> None:
-        """After MkDocs (and its search plugin) wrote everything: compact the search index,
-        then delete any file that holds personal data and fail with where it was."""
+        """After MkDocs (and its search plugin) wrote everything: give jieba its own cut
+        back, compact the search index, delete any file that holds personal data and fail
+        with where it was, or else keep the caches for the next build."""
+        search.forget_segmentation()
         site_dir = Path(site_dir)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():
@@ -260,7 +262,6 @@ class SiteBuild:
                 write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
         with timed("扫描个人信息"):
             self.delete_files_with_personal_data(site_dir)
-        search.forget_segmentation()
         for memo in (self._names, self._segments, self._clean_files):
             if memo is not None:
                 memo.save(self.root)
