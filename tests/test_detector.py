@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pufa.cli import main
 from pufa.privacy.identifiers import ID_ANYWHERE, WRITTEN_NUMBER, credit_code_check_char, id_check_digit
 from pufa.privacy.scanner import find_leaks, number_candidates, scan_site
+from pufa.privacy.sources import could_hold_a_number
 
 ID = "11010519491231002X"
 OLD_ID = "110105491231002"
@@ -132,9 +133,11 @@ def test_searching_only_around_long_digit_stretches_finds_what_a_full_scan_finds
     valid_ids(), NUMBER_PIECES.map("".join),
 ), max_size=8).map("".join))
 def test_a_line_holding_a_personal_number_has_eleven_digits_as_written(line):
-    """`pufa check` looks only at source lines with 11 digits or more, however written."""
+    """`pufa check` looks only at source lines with 11 digits or more, however written, that
+    could hold a number (could_hold_a_number)."""
     if find_leaks(line, "x"):
         assert sum(char.isdigit() for char in line) >= 11
+        assert could_hold_a_number(line)
 
 
 def test_a_number_split_by_inline_tags_inside_a_tag_spanning_lines_is_still_found(tmp_path: Path):
