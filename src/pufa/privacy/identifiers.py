@@ -90,6 +90,9 @@ WIDE_DIGITS = {
     **{code: None for code in (0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
                                *range(0x2060, 0x2070), 0xFEFF)},
 }
+ODD_CHARACTERS = re.escape("".join(map(chr, WIDE_DIGITS)))
+"""The characters WIDE_DIGITS rewrites, for a character class: text without any reads as written."""
+
 _SEPARATOR = "[ \\-\u00a0\u2010-\u2015.·]"
 # A run of digits that may be split by single separators (138 1234 5678, 110105-19491231-002X),
 # optionally ending in X, and not part of a longer word of digits or Latin letters.

@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pufa.privacy.identifiers import (
-    DIGIT_STRETCH, ID_ANYWHERE, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number,
-    is_old_id_number, passes_luhn,
+    DIGIT_STRETCH, ID_ANYWHERE, ODD_CHARACTERS, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of,
+    is_id_number, is_old_id_number, passes_luhn,
 )
 from pufa.shared.cache import Memo, content_hash, stamp
 
@@ -29,7 +29,7 @@ _INLINE_TAG = re.compile(
     r"label|bdi|bdo|wbr|font|tt|big|data|output)\b[^>]*>", re.I
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_WIDE_CHARACTER = re.compile("[" + re.escape("".join(map(chr, WIDE_DIGITS))) + "]")
+_WIDE_CHARACTER = re.compile(f"[{ODD_CHARACTERS}]")
 _ANY_TAG = re.compile(r"<[^>]+>")
 
 

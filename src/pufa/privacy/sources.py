@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from pufa.privacy.identifiers import DIGIT_STRETCH, NUMBER_RUN, WIDE_DIGITS, digits_of
+from pufa.privacy.identifiers import DIGIT_STRETCH, NUMBER_RUN, ODD_CHARACTERS, WIDE_DIGITS, digits_of
 from pufa.privacy.scanner import find_leaks
 from pufa.shared.errors import Problem
 from pufa.shared.records import Record, Text, load_list
@@ -72,7 +72,7 @@ def _lines_with_enough_digits(text: str) -> Iterator[tuple[int, str]]:
             yield line, match.group(0).rstrip("\r")
 
 
-_MARKUP_OR_ODD_CHARACTER = re.compile("[<&%" + re.escape("".join(map(chr, WIDE_DIGITS))) + "]")
+_MARKUP_OR_ODD_CHARACTER = re.compile(f"[<&%{ODD_CHARACTERS}]")
 
 
 def could_hold_a_number(line: str) -> bool:
