@@ -134,7 +134,7 @@ class SiteBuild:
         with timed("阅读统计"):
             snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
             self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
-        renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
+        self._templates = renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
         self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer,
                                      config.directory_urls)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
@@ -190,9 +190,16 @@ class SiteBuild:
     def collect_html(self, src_uri: str, html: str) -> str:
         """A rendered page as it may be published: an article's body checked against the
         body policy (problems are kept for ``finish_rendering``) and sanitised; the feeds
-        that carry the body keep it."""
+        that carry the body keep it. The raw HTML the templates kept out of Markdown goes back
+        in around the body, never into it."""
         article = self._articles.get(src_uri)
+        restore = self._templates.restore_islands
         start, end = html.find(feeds.BODY_START), html.find(feeds.BODY_END)
+        if 0 <= start < end:
+            html = restore(html[:start]) + html[start:end] + restore(html[end:])
+            start, end = html.find(feeds.BODY_START), html.find(feeds.BODY_END)
+        else:
+            html = restore(html)
         if article is not None and 0 <= start < end:
             body = html[start + len(feeds.BODY_START) : end]
             found = body_problems(body, lambda src: site_path(article.url, src) in self._asset_paths)
