@@ -18,6 +18,7 @@ time of converting an article page; a placeholder costs nothing to convert.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -27,8 +28,8 @@ from markupsafe import Markup, escape
 from pufa.shared.formats import cn_date, format_yuan, number
 
 ISLAND_START, ISLAND_END = "\ue000", "\ue001"
-"""Private-use characters around an island's number; page text never holds them literally."""
-_ISLAND = re.compile(f"<p>{ISLAND_START}(\\d+){ISLAND_END}</p>")
+"""Private-use characters around an island's name; page text never holds them literally."""
+_ISLAND = re.compile(f"<p>{ISLAND_START}([0-9a-f]{{24}}){ISLAND_END}</p>")
 _MARKDOWN_ANYWHERE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]|{}~^" + ISLAND_START + ISLAND_END})
 _BLOCK_START = re.compile(r"(?:[+\-=!:>]|\d+(?=[.)]))")
 _INDENT = re.compile(r"^[ \t]*")
@@ -85,22 +86,21 @@ class Renderer:
         )
         self._env.filters.update(cn_date=cn_date, number=number, yaml=yaml_value, yuan=format_yuan, island=self._island)
         self._env.globals.update(globals)
-        self._islands: list[str] = []
-        self._island_numbers: dict[str, int] = {}
+        self._islands: dict[str, str] = {}
 
     def _island(self, html: str) -> Markup:
-        """The placeholder paragraph for a block of raw HTML (the same block, the same number)."""
+        """The placeholder paragraph for a block of raw HTML, named by a hash of it: a page's
+        Markdown depends on nothing but the page (a build that converted it may have kept it)."""
         html = str(html).strip("\n") + "\n"  # as Markdown writes a raw HTML block: a blank line after it
-        number = self._island_numbers.setdefault(html, len(self._islands))
-        if number == len(self._islands):
-            self._islands.append(html)
-        return Markup(f"\n{ISLAND_START}{number}{ISLAND_END}\n")  # a paragraph of its own
+        name = hashlib.blake2b(html.encode(), digest_size=12).hexdigest()
+        self._islands[name] = html
+        return Markup(f"\n{ISLAND_START}{name}{ISLAND_END}\n")  # a paragraph of its own
 
     def restore_islands(self, html: str) -> str:
         """A converted page with every island placeholder replaced by its raw HTML."""
         if ISLAND_START not in html:
             return html
-        return _ISLAND.sub(lambda match: self._islands[int(match.group(1))], html)
+        return _ISLAND.sub(lambda match: self._islands.get(match.group(1), match.group(0)), html)
 
     def render(self, template: str, **context: object) -> str:
         return self._env.get_template(template).render(**context)
