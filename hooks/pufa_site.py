@@ -1,13 +1,17 @@
 """MkDocs adapter: forwards MkDocs' events to pufa's SiteBuild, which decides everything; a
 PufaError is bad input, reported without a traceback."""
 
+import logging
 from contextlib import contextmanager
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure import pages
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from pufa.shared.errors import PufaError
 from pufa.site.build import SiteBuild
+from pufa.site.conversions import Converted, warnings_logged
 
 _command, _build = "build", None  # not re-imported between `mkdocs serve` rebuilds: on_config builds anew
 on_post_page = on_post_template = SiteBuild.finish_page  # every page as written (404.html too), repaired
@@ -42,7 +46,39 @@ def on_files(files: Files, config) -> Files:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, item.src_uri, content=item.content, inclusion=inclusion,
                                     abs_src_path=str(item.source) if item.source else None))
+    _build.start_conversions(((file.src_uri, file.url) for file in files), config["config_file_path"])
     return files
+
+
+def _toc_tokens(items) -> list[dict]:
+    return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
+
+
+class _RememberedPage(pages.Page):
+    """A page that takes the HTML an earlier build converted from the same Markdown, with the
+    same files and settings (SiteBuild.conversions), and keeps what it converts anew."""
+
+    def render(self, config, files):
+        found = _build.conversions.find(self.file.src_uri, self.markdown)
+        if found is None:
+            with warnings_logged() as warnings:
+                super().render(config, files)
+            if not warnings.count:  # a warning must show (and fail a strict build) every time
+                links = {file.src_uri: dict(anchors) for file, anchors in (self.links_to_anchors or {}).items()}
+                _build.conversions.keep(self.file.src_uri, self.markdown, Converted(
+                    content=self.content, toc=_toc_tokens(self.toc), title=self._title_from_render,
+                    anchors=sorted(self.present_anchor_ids or ()), links=links))
+            return
+        self.content, self.toc, self._title_from_render = found["content"], get_toc(found["toc"]), found["title"]
+        self.present_anchor_ids = set(found["anchors"])
+        if pages.log.getEffectiveLevel() > logging.DEBUG:  # as Page.render does
+            self.links_to_anchors = {files.get_file_from_path(src): anchors for src, anchors in found["links"].items()}
+
+
+def on_nav(nav, config, files):
+    for file in files.documentation_pages():
+        file.page.__class__ = _RememberedPage  # every page is made (nav or not) and none converted yet
+    return nav
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -11,7 +11,7 @@ from conftest import copy_sample_project, run_build
 from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.cache import Memo, content_hash
 
-CACHES = ["masked-text.json", "privacy-clean.json", "search-segments.json"]
+CACHES = ["conversions.json", "masked-text.json", "privacy-clean.json", "search-segments.json"]
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -58,6 +58,23 @@ def test_an_edited_article_is_built_anew_whatever_the_cache_holds(tmp_path: Path
     assert files_of(warm.site) == files_of(cold.site)
     index = (warm.site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "新写" in index and "王小明" not in (warm.site / "disclosure" / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_page_is_converted_anew_when_a_page_it_links_to_is_gone(tmp_path: Path):
+    """The about page does not change, but its link does not resolve any more: the strict
+    build fails on it, and fails again, as a page whose conversion warned is never kept."""
+    project = copy_sample_project(tmp_path / "project")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n另见[一个案例](/anli/2023/chaoguo-zhongcai-shixiao-qingqiu-bohui.md)。\n",
+                     encoding="utf-8")
+    first = run_build(project, site=tmp_path / "first")
+    assert first.returncode == 0, first.output
+    assert 'href="../anli/2023/chaoguo-zhongcai-shixiao-qingqiu-bohui/"' in (first.site / "about" / "index.html").read_text(encoding="utf-8")
+    (project / "articles" / "anli" / "2023" / "chaoguo-zhongcai-shixiao-qingqiu-bohui.md").unlink()
+    for attempt in ("second", "third"):
+        result = run_build(project, site=tmp_path / attempt)
+        assert result.returncode == 1, attempt
+        assert "about.md" in result.output and "chaoguo-zhongcai-shixiao-qingqiu-bohui.md" in result.output, result.output
 
 
 def test_the_cache_holds_nothing_personal(tmp_path: Path):

@@ -245,3 +245,28 @@ def test_hand_written_front_matter_is_text_in_the_navigation(careless_site: Path
     home = (careless_site / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(95)&gt;" in home
     assert 'md-status--new&#34; onmouseover=&#34;alert(96)' in home
+
+
+def test_an_island_placeholder_written_into_a_body_stays_text(tmp_path: Path):
+    """The generated blocks go back into a page around the body, never into it: an editor who
+    writes the placeholder of the page's own review note gets the placeholder, not a copy."""
+    from conftest import copy_sample_project, run_build
+    from markupsafe import Markup
+
+    from pufa.site.render import Renderer
+
+    project = copy_sample_project(tmp_path / "project")
+    first = run_build(project, site=tmp_path / "first")
+    assert first.returncode == 0, first.output
+    page = "ketang/2023/laodong-zhongcai-shenqing/index.html"
+    built = (first.site / page).read_text(encoding="utf-8")
+    review = built[built.index('<p class="pufa-review"') :]
+    review = review[: review.index("</p>") + 4]
+    placeholder = Renderer().render_source("{{ html | island }}", html=Markup(review)).strip()
+    article = project / "articles" / "ketang" / "2023" / "laodong-zhongcai-shenqing.md"
+    article.write_text(article.read_text(encoding="utf-8") + f"\n{placeholder}\n", encoding="utf-8")
+    second = run_build(project, site=tmp_path / "second")
+    assert second.returncode == 0, second.output
+    built = (second.site / page).read_text(encoding="utf-8")
+    assert built.count('class="pufa-review"') == 1
+    assert f"<p>{placeholder}</p>" in built

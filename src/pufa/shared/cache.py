@@ -100,6 +100,12 @@ class Memo:
             self._used[key] = value
             return value
 
+    def lookup(self, key: str) -> Any | None:
+        """The value known for ``key`` (then kept for the next build), or None."""
+        if key in self._known:
+            self._used[key] = self._known[key]
+        return self._used.get(key)
+
     def has(self, key: str) -> bool:
         """Whether ``key`` is known (and then kept for the next build); for a memo of facts."""
         if key in self._known:

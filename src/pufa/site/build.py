@@ -32,6 +32,7 @@ from pufa.shared.segmenter import release_stock_tagger
 from pufa.shared.timing import timed
 from pufa.site import feeds
 from pufa.site.addresses import output_path, page_address  # noqa: F401 (page_address: part of this module's interface)
+from pufa.site.conversions import Conversions
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import Renderer
 from pufa.site.theme_markup import repair_theme_markup
@@ -144,6 +145,7 @@ class SiteBuild:
         self._asset_paths = {asset.src_uri for asset in self.site.assets}
         self._segments: Memo | None = None
         self._clean_files: Memo | None = None
+        self.conversions: Conversions | None = None
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
@@ -178,6 +180,13 @@ class SiteBuild:
                 "请给 docs/ 中的文件改名或移走；栏目、主题、法规、公示等页面由 pufa 生成。"
             )
         return files
+
+    def start_conversions(self, files: Iterable[tuple[str, str]], config_file: str | Path) -> Conversions:
+        """The pages earlier builds converted, for this build's ``files`` (every file of the
+        site as source path and address) and settings (``config_file``, mkdocs.yml)."""
+        self.conversions = Conversions(Path(config_file), files)
+        self.conversions.memo.load(self.root)
+        return self.conversions
 
     def fill_markers(self, markdown: str, src_uri: str = "index.md") -> str:
         """A hand-written page (``src_uri``: its path in docs/, which its links start from)
@@ -269,7 +278,8 @@ class SiteBuild:
                 write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
         with timed("扫描个人信息"):
             self.delete_files_with_personal_data(site_dir)
-        for memo in (self._names, self._segments, self._clean_files):
+        conversions = self.conversions.memo if self.conversions else None
+        for memo in (self._names, self._segments, self._clean_files, conversions):
             if memo is not None:
                 memo.save(self.root)
 
