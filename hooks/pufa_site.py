@@ -36,6 +36,9 @@ def on_config(config):
     with _reported():
         _build = SiteBuild.from_mkdocs(config, _command)
         _build.register_search_words()
+    search = config.plugins.get("material/search")
+    if search is not None and getattr(search, "search_index", None) is not None:
+        _build.remember_search_entries(search.search_index)
     return config
 
 

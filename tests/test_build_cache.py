@@ -11,7 +11,7 @@ from conftest import copy_sample_project, run_build
 from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.cache import Memo, content_hash
 
-CACHES = ["conversions.json", "masked-text.json", "privacy-clean.json", "search-segments.json"]
+CACHES = ["conversions.json", "masked-text.json", "privacy-clean.json", "search-entries.json", "search-segments.json"]
 
 
 def files_of(site: Path) -> dict[str, bytes]:

@@ -50,3 +50,79 @@ def test_word_breaks_beside_punctuation_go_and_those_between_words_and_after_tag
     index = {"config": {"separator": SEPARATOR}, "docs": [{"location": "a/", "title": "", "text": text}]}
     compact = json.loads(compact_index(json.dumps(index)))["docs"][0]["text"]
     assert compact == f"<p>{WORD_BREAK}工伤{WORD_BREAK}认定，劳动{WORD_BREAK}仲裁。</p>"
+
+
+class _Index:
+    """Stands in for Material's SearchIndex: one entry per page and heading, counting parses."""
+
+    def __init__(self):
+        self.entries: list[dict] = []
+        self.parsed = 0
+
+    def add_entry_from_context(self, page):
+        self.parsed += 1
+        search = page.meta.get("search") or {}
+        if search.get("exclude"):
+            return
+        title = str(page.meta.get("title", page.title))
+        self.entries.append({"location": page.url, "title": title, "text": page.content, "tags": page.meta.get("tags")})
+        self.entries += [{"location": f"{page.url}#{item.id}", "title": item.id, "text": ""} for item in page.toc]
+
+
+def _page(**changes):
+    from types import SimpleNamespace
+
+    heading = SimpleNamespace(id="shixiao", children=[])
+    facts = {"url": "ketang/a/", "content": "<p>仲裁时效</p>", "toc": [heading], "title": "标题",
+             "meta": {"title": "标题", "tags": ["仲裁"]}, **changes}
+    return SimpleNamespace(**facts)
+
+
+def test_search_entries_come_from_the_memo_only_for_a_page_material_would_index_alike():
+    from types import SimpleNamespace
+
+    from pufa.content.search import remember_entries
+    from pufa.shared.cache import Memo
+
+    memo = Memo("search-entries-test", {})
+    first = _Index()
+    remember_entries(first, memo)
+    first.add_entry_from_context(_page())
+    again = _Index()
+    remember_entries(again, memo)
+    again.add_entry_from_context(_page())
+    assert again.parsed == 0 and again.entries == first.entries
+
+    other_heading = SimpleNamespace(id="qita", children=[])
+    for change in ({"url": "ketang/b/"}, {"content": "<p>仲裁时效一年</p>"}, {"toc": [other_heading]},
+                   {"meta": {"title": "新标题", "tags": ["仲裁"]}}, {"meta": {"title": "标题", "tags": ["工伤"]}},
+                   {"meta": {"title": "标题", "tags": ["仲裁"], "search": {"exclude": True}}}):
+        index = _Index()
+        remember_entries(index, memo)
+        index.add_entry_from_context(_page(**change))
+        assert index.parsed == 1, change
+
+
+def test_a_rebuild_that_registers_the_same_words_keeps_jieba_and_the_memos_as_they_were():
+    """`mkdocs serve` registers the search words on every rebuild in one process; adding a word
+    again would raise jieba's total frequency and make every rebuild miss the search memos."""
+    import jieba
+    from conftest import restore_jieba
+
+    from pufa.content.search import register_words, segmentation_memo
+
+    words = ["工伤认定", "劳动仲裁", "欠薪测试专用词"]
+    try:
+        register_words(words)
+        total, versions = jieba.dt.total, segmentation_memo(words).versions
+        register_words(list(words))
+        assert (jieba.dt.total, segmentation_memo(words).versions) == (total, versions)
+        register_words([*words, "另一个新词"])
+        assert jieba.dt.total > total and "另一个新词" in jieba.dt.FREQ
+    finally:
+        restore_jieba()
+    register_words(words)  # after the dictionary was put back, the words go in again
+    try:
+        assert jieba.dt.FREQ.get("欠薪测试专用词")
+    finally:
+        restore_jieba()

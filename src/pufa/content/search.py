@@ -13,11 +13,12 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from pufa.content.registry import Registries
-from pufa.shared.cache import Memo, stamp
+from pufa.shared.cache import Memo, content_hash, stamp
 from pufa.shared.errors import PufaError
 
 
@@ -48,13 +49,29 @@ def require_segmenter() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+_registered: tuple[list[str], int, dict[str, int | None]] | None = None
+"""The words this process last added to jieba, its total frequency then and their frequencies."""
+
+
 def register_words(words: list[str]) -> None:
     """Add ``words`` to jieba's shared dictionary, the one Material's search segments with.
-    (Name masking keeps a tokenizer of its own, so this does not change what it masks.)"""
+    (Name masking keeps a tokenizer of its own, so this does not change what it masks.)
+    A `mkdocs serve` rebuild that registers the same words again leaves the dictionary as it
+    is: adding a word again raises jieba's total frequency, which changes how it segments and
+    made every rebuild miss the search memos."""
     import jieba
 
+    global _registered
+    dictionary = jieba.dt
+    dictionary.check_initialized()
+    if _registered is not None:
+        same_words, total, frequencies = _registered
+        if same_words == words and dictionary.total == total and all(
+                dictionary.FREQ.get(word) == frequency for word, frequency in frequencies.items()):
+            return
     for word in words:
         jieba.add_word(word)
+    _registered = (list(words), dictionary.total, {word: dictionary.FREQ.get(word) for word in words})
 
 
 _PYTHON_ONLY_SPACE = frozenset("\x1c\x1d\x1e\x1f\x85")
@@ -100,6 +117,44 @@ def remember_segmentation(memo: Memo) -> None:
         return iter(words.split(WORD_BREAK) if words else ())
 
     jieba.cut = cut
+
+
+def entries_memo(segments: Memo) -> Memo:
+    """The search index's entries for each page, by everything Material reads to make them,
+    for this Material and the jieba dictionary ``segments`` (the segmentation memo) is for."""
+    return Memo("search-entries", {"mkdocs-material": version("mkdocs-material"), **segments.versions},
+                lambda value: isinstance(value, list) and all(isinstance(entry, dict) for entry in value))
+
+
+def _page_key(page: Any) -> str:
+    """What Material's SearchIndex.add_entry_from_context reads of a page: its address, HTML,
+    headings' ids, title and the front matter it looks at (search, tags)."""
+    def ids(items: Any) -> list[Any]:
+        return [[item.id, ids(item.children)] for item in items]
+
+    meta = page.meta
+    facts = [page.url, str(meta.get("title", page.title)), meta.get("search"), meta.get("tags"), ids(page.toc)]
+    return content_hash(json.dumps(facts, ensure_ascii=False, default=str), page.content)
+
+
+def remember_entries(index: Any, memo: Memo) -> None:
+    """Make Material's search ``index`` (its SearchIndex) take a page's entries from ``memo``
+    when an earlier build indexed the same page, and keep those it makes: parsing every page's
+    HTML again was a fifth of a build that changed nothing. The entries are the same."""
+    make = index.add_entry_from_context
+
+    def add_entry_from_context(page: Any) -> None:
+        key = _page_key(page)
+        found = memo.lookup(key)
+        if found is None:
+            start = len(index.entries)
+            make(page)
+            found = index.entries[start:]
+            memo.put(key, json.loads(json.dumps(found, ensure_ascii=False, default=str)))
+        else:
+            index.entries.extend(dict(entry) for entry in found)
+
+    index.add_entry_from_context = add_entry_from_context
 
 
 def forget_segmentation() -> None:

@@ -112,6 +112,11 @@ class Memo:
             self._used[key] = self._known[key]
         return key in self._used
 
+    def keep_known(self) -> None:
+        """Keep everything known for the next build, used or not (for a memo that another
+        memo made unnecessary this time: what it knows is still what it would be asked)."""
+        self._used = {**self._known, **self._used}
+
     def put(self, key: str, value: Any) -> None:
         self._used[key] = value
 

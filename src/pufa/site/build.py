@@ -144,6 +144,7 @@ class SiteBuild:
         self._body_problems: list[Problem] = []
         self._asset_paths = {asset.src_uri for asset in self.site.assets}
         self._segments: Memo | None = None
+        self._entries: Memo | None = None
         self._clean_files: Memo | None = None
         self.conversions: Conversions | None = None
 
@@ -266,6 +267,12 @@ class SiteBuild:
         self._segments = search.segmentation_memo(words).load(self.root)
         search.remember_segmentation(self._segments)
 
+    def remember_search_entries(self, index: Any) -> None:
+        """Let Material's search ``index`` take each page's entries from what earlier builds
+        made of the same page (see search.remember_entries); after ``register_search_words``."""
+        self._entries = search.entries_memo(self._segments).load(self.root)
+        search.remember_entries(index, self._entries)
+
     def finish(self, site_dir: str | Path) -> None:
         """After MkDocs (and its search plugin) wrote everything: give jieba its own cut
         back, compact the search index, delete any file that holds personal data and fail
@@ -279,7 +286,9 @@ class SiteBuild:
         with timed("扫描个人信息"):
             self.delete_files_with_personal_data(site_dir)
         conversions = self.conversions.memo if self.conversions else None
-        for memo in (self._names, self._segments, self._clean_files, conversions):
+        if self._entries is not None and self._segments is not None:
+            self._segments.keep_known()  # pages indexed from the entries' memo asked jieba nothing
+        for memo in (self._names, self._segments, self._entries, self._clean_files, conversions):
             if memo is not None:
                 memo.save(self.root)
 
