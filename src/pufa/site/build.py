@@ -8,8 +8,9 @@ what to refuse is decided here, so the rules stay testable without MkDocs. The i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,12 @@ class SiteBuild:
         self.conversions = Conversions(Path(config_file), files)
         self.conversions.memo.load(self.root)
         return self.conversions
+
+    def page_renderer(self, page: Any, make_toc: Callable[[list[dict[str, Any]]], Any]) -> Callable[[Any, Any], None]:
+        """What to call instead of MkDocs' ``page.render(config, files)``: the HTML an earlier
+        build converted from the same Markdown with the same files and settings, or else
+        Page.render itself (see conversions.Conversions.render; ``make_toc``: MkDocs' get_toc)."""
+        return partial(self.conversions.render, page, make_toc)
 
     def fill_markers(self, markdown: str, src_uri: str = "index.md") -> str:
         """A hand-written page (``src_uri``: its path in docs/, which its links start from)

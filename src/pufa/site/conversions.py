@@ -7,13 +7,15 @@ relative to them), the Markdown extensions and their settings (in mkdocs.yml) an
 of all of them: every one of these is in the key or the versions. A conversion that logged a
 warning is never kept, so a strict build fails on it again next time.
 
-The result is kept as plain data (see ``Converted``); the hook maps it to and from MkDocs' page.
+``Conversions.render`` stands in for MkDocs' ``Page.render`` (the hook puts it in front of
+each page): it reads and sets the attributes that method sets, and keeps them as plain data
+(see ``Converted``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -68,6 +70,32 @@ class Conversions:
 
     def keep(self, src_uri: str, markdown: str, converted: Converted) -> None:
         self.memo.put(self._key(src_uri, markdown), converted)
+
+    def render(self, page: Any, make_toc: Callable[[list[dict[str, Any]]], Any], config: Any, files: Any) -> None:
+        """What MkDocs' ``Page.render(config, files)`` does to ``page``, from what an earlier
+        build kept when it can be (``make_toc``: MkDocs' get_toc, a table of contents from
+        toc tokens), else by that method itself, keeping its result unless it warned."""
+        found = self.find(page.file.src_uri, page.markdown)
+        if found is None:
+            with warnings_logged() as warnings:
+                type(page).render(page, config, files)
+            if not warnings.count:  # a warning must show (and fail a strict build) every time
+                self.keep(page.file.src_uri, page.markdown, _converted(page))
+            return
+        page.content, page.toc, page._title_from_render = found["content"], make_toc(found["toc"]), found["title"]
+        page.present_anchor_ids = set(found["anchors"])
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:  # as Page.render does
+            page.links_to_anchors = {files.get_file_from_path(src): anchors for src, anchors in found["links"].items()}
+
+
+def _toc_tokens(items: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
+
+
+def _converted(page: Any) -> Converted:
+    links = {file.src_uri: dict(anchors) for file, anchors in (page.links_to_anchors or {}).items()}
+    return Converted(content=page.content, toc=_toc_tokens(page.toc), title=page._title_from_render,
+                     anchors=sorted(page.present_anchor_ids or ()), links=links)
 
 
 class _Count(logging.Handler):
