@@ -228,3 +228,18 @@ def test_a_docs_page_that_is_not_utf8_is_named(project):
     (project.root / "docs" / "bad.md").write_bytes("caf\xe9".encode("latin-1"))
     result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
     assert result.exit_code == 1 and "docs/bad.md" in result.output and "UTF-8" in result.output
+
+
+def test_a_check_that_renders_from_its_cache_finds_what_a_check_without_finds(project):
+    """`pufa check` keeps each body's rendering in .cache/ by its text: a second check, and a
+    check after a body changed, find exactly what a check with no cache finds."""
+    path = with_links(project, "../../anli/2023/bucunzai.md", "#meiyou")
+    first = findings(project)
+    assert (project.root / ".cache" / "check-renderings.json").is_file()
+    assert findings(project) == first and len(first) == 2
+    path.write_text(path.read_text(encoding="utf-8").replace("#meiyou", "#haishimeiyou") + "\n## 新小标题\n\n参见[本节](#新小标题)。\n",
+                    encoding="utf-8")
+    warm = findings(project)
+    (project.root / ".cache" / "check-renderings.json").unlink()
+    assert warm == findings(project)
+    assert [f["message"] for f in warm] == [f["message"] for f in first[:1]] + [first[1]["message"].replace("meiyou", "haishimeiyou")]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pathspec
 
@@ -21,11 +22,35 @@ from pufa.review.links import (
     link_problems,
     links_and_ids,
 )
+from pufa.shared.cache import Memo, content_hash, stamp
 from pufa.shared.errors import Problem, PufaError
 from pufa.site.build import SiteBuild, SiteConfig
 from pufa.site.settings import markdown_settings
 
 DOCS = "docs"
+LIBRARIES = ("markdown", "pymdown-extensions")
+
+
+class Rendering(TypedDict):
+    """A body as the site renders it: its HTML, the links written in Markdown, every link of
+    the HTML and its ids (see links_and_ids)."""
+
+    html: str
+    markdown_hrefs: list[str]
+    links: list[str]
+    ids: list[str]
+
+
+def renderings_memo(root: Path) -> Memo:
+    """Each body's Rendering by its text, for this mkdocs.yml (its Markdown extensions) and
+    these libraries: rendering every body again was most of the time of a `pufa check`."""
+    try:
+        settings = (root / "mkdocs.yml").read_bytes()
+    except OSError:
+        settings = b""
+    return Memo("check-renderings", {**{name: version(name) for name in LIBRARIES}, "mkdocs.yml": stamp(settings.hex())},
+                lambda value: isinstance(value, dict) and isinstance(value.get("html"), str)
+                and all(isinstance(value.get(field), list) for field in ("markdown_hrefs", "links", "ids")))
 
 
 def _excluded_docs(config: Mapping[str, Any]) -> pathspec.GitIgnoreSpec:
@@ -46,25 +71,32 @@ def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping
     """``config`` is mkdocs.yml as read by pufa.site.settings.read_mkdocs_yml."""
     markdown_links = MarkdownLinks()
     converter = markdown_settings(config).converter(markdown_links)
+    renderings = renderings_memo(root).load(root)
 
-    def render(text: str) -> tuple[str, tuple[str, ...]]:
+    def convert(text: str) -> Rendering:
         converter.reset()
         markdown_links.reset()
-        return converter.convert(text), tuple(markdown_links.found)
+        html = converter.convert(text)
+        links, ids = links_and_ids(html)
+        return Rendering(html=html, markdown_hrefs=list(markdown_links.found), links=links, ids=sorted(ids))
+
+    def render(text: str) -> Rendering:
+        return renderings.get(content_hash(text), lambda: convert(text))
 
     def ids_of(text: str) -> set[str]:
-        return links_and_ids(render(text)[0])[1]
+        return set(render(text)["ids"])
 
     assets = {asset.src_uri for asset in site.assets}
     problems: list[Problem] = []
     pages: dict[str, Target] = {}
     linking: list[LinkingPage] = []
     for article in site.articles:
-        html, hrefs = render(article.body)
-        problems += article_problems(article, assets, html)
-        anchors = links_and_ids(html)[1]
+        rendering = render(article.body)
+        problems += article_problems(article, assets, rendering["html"])
+        anchors = set(rendering["ids"])
         pages[article.src_uri] = Target(article.source.as_posix(), lambda anchors=anchors: anchors, article)
-        linking.append(LinkingPage(article.src_uri, article.source, article.body, article.body_line, html, hrefs, article))
+        linking.append(LinkingPage(article.src_uri, article.source, article.body, article.body_line, rendering["html"],
+                                   tuple(rendering["markdown_hrefs"]), tuple(rendering["links"]), article))
     files = {asset.src_uri: Target(asset.path.relative_to(root).as_posix()) for asset in site.assets}
     excluded = _excluded_docs(config)
     docs = root / DOCS
@@ -82,8 +114,9 @@ def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping
             problems.append(Problem(source, "不是 UTF-8 编码的文本：请用 UTF-8 保存（记事本“另存为”时选择 UTF-8）"))
             continue
         pages[src_uri] = Target(source.as_posix(), lambda text=text: ids_of(text))
-        html, hrefs = render(text)
-        linking.append(LinkingPage(src_uri, source, text, first_line, html, hrefs))
+        rendering = render(text)
+        linking.append(LinkingPage(src_uri, source, text, first_line, rendering["html"], tuple(rendering["markdown_hrefs"]),
+                                   tuple(rendering["links"])))
 
     def generated() -> Mapping[str, str | None]:
         try:
@@ -93,4 +126,6 @@ def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping
         return {f.src_uri: f.content if f.src_uri.endswith(".md") else None for f in build.generated_files()}
 
     checker = LinkChecker(pages, files, today, generated, ids_of, bool(config.get("use_directory_urls", True)))
-    return problems + link_problems(checker, linking)
+    problems += link_problems(checker, linking)
+    renderings.save(root)
+    return problems

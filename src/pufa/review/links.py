@@ -107,7 +107,7 @@ class Target:
 @dataclass(frozen=True)
 class LinkingPage:
     """A page whose links are checked: where it is, its source, its HTML, which of the HTML's
-    links were written in Markdown, and (for an article) when it is published."""
+    links were written in Markdown, all of them, and (for an article) when it is published."""
 
     src_uri: str
     source: Path
@@ -115,6 +115,8 @@ class LinkingPage:
     first_line: int
     html: str
     markdown_hrefs: tuple[str, ...]
+    links: tuple[str, ...]
+    """Every link of the HTML (see links_and_ids), in order."""
     article: Article | None = None
 
 
@@ -180,7 +182,7 @@ class LinkChecker:
         return did_you_mean(wrong, list(choices))
 
     def problems(self, page: LinkingPage) -> list[Problem]:
-        hrefs, _ = links_and_ids(page.html)
+        hrefs = page.links
         written_in_markdown = Counter(page.markdown_hrefs)
         searchable = _without_code(page.body)
         problems: list[Problem] = []
