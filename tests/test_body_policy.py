@@ -44,6 +44,11 @@ HOSTILE = [
     ("第二段\n{: onclick=\"alert(1)\" }", "事件属性 onclick"),
     ('<svg onload="alert(1)"></svg>', "<svg>"),
     ('<link rel="stylesheet" href="https://cdn.example.com/x.css">', "<link>"),
+    ("<div>", "<div> 没有对应的 </div>"),
+    ("<details><summary>展开</summary>", "<details> 没有对应的 </details>"),
+    ('<table><tr><td>1</td></tr>', "<table> 没有对应的 </table>"),
+    ("<p>没有结束的段落", "<p> 没有对应的 </p>"),
+    ("<h3>没有结束的标题", "<h3> 没有对应的 </h3>"),
 ]
 ALLOWED = [
     "| 项目 | 金额 |\n| :--- | ---: |\n| 工资 | 100 |",
@@ -53,6 +58,10 @@ ALLOWED = [
     "```html\n<script>alert('这是示例代码')</script>\n```",
     "[人社部网站](https://www.mohrss.gov.cn/) [电话](tel:12333) [邮件](mailto:a@example.gov.cn) [本站](../../../topics/)",
     "!!! note \"提示\"\n\n    注意保存证据。",
+    '<div class="x">\n\n<div>里面一层</div>\n\n</div>',
+    "第一行<br/>第二行<hr/>第三行<br>",
+    "<ul><li>一<li>二</ul>",
+    "正文里<sup>没有结束的上标",
 ]
 
 
@@ -81,6 +90,17 @@ def test_the_build_fails_naming_the_article_and_line_and_writes_nothing_that_run
     assert f"articles/ketang/2023/html.md:{BODY_LINE + 2}: 链接地址不能以 javascript: 开头" in plain_report(result.output)
     page = project.root / "site" / "ketang" / "2023" / "html" / "index.html"
     assert not page.exists() or "onerror" not in page.read_text(encoding="utf-8")
+
+
+def test_a_block_left_open_fails_the_build_before_it_swallows_the_end_of_the_page(project):
+    """Markdown would take everything after an unclosed <div> as raw HTML: the review note,
+    cited laws and related articles after the body would be published as placeholders and
+    Markdown source."""
+    project.write("ketang/2023/html.md", HEAD + "<div>\n\n第二段。\n")
+    result = project.build()
+    assert result.returncode != 0
+    assert f"articles/ketang/2023/html.md:{BODY_LINE}: <div> 没有对应的 </div>" in plain_report(result.output), result.output
+    assert not (project.root / "site" / "ketang" / "2023" / "html" / "index.html").exists()
 
 
 @pytest.mark.parametrize(("snippet", "survives"), [

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import jieba
+import pytest
 from conftest import copy_sample_project, run_build
 
 from pufa.privacy.scanner import clean_files_memo, find_leaks
@@ -75,6 +77,30 @@ def test_a_page_is_converted_anew_when_a_page_it_links_to_is_gone(tmp_path: Path
         result = run_build(project, site=tmp_path / attempt)
         assert result.returncode == 1, attempt
         assert "about.md" in result.output and "chaoguo-zhongcai-shixiao-qingqiu-bohui.md" in result.output, result.output
+
+
+@pytest.mark.parametrize(("level", "target", "later"), [
+    (logging.DEBUG, "chaoguo-zhongcai-shixiao-qingqiu-bohui.md#案情简介", ("## 案情简介", "## 案情概要")),
+    (logging.ERROR, "meiyou-zhe-pian.md", None),
+], ids=["mkdocs build -v, then an anchor goes", "mkdocs build -q over a broken link"])
+def test_a_build_at_another_log_level_leaves_nothing_that_hides_a_warning_later(tmp_path: Path, level, target, later):
+    """At DEBUG MkDocs notes no links to anchors, and above WARNING it reports no broken link:
+    what such a build converted must not stand in for an ordinary build's conversion."""
+    project = copy_sample_project(tmp_path / "project")
+    linking = project / "articles" / "ketang" / "2023" / "laodong-zhongcai-shenqing.md"
+    linking.write_text(linking.read_text(encoding="utf-8").replace("chaoguo-zhongcai-shixiao-qingqiu-bohui.md)", f"{target})"),
+                       encoding="utf-8")
+    pages_log = logging.getLogger("mkdocs.structure.pages")
+    pages_log.setLevel(level)
+    try:
+        run_build(project, site=tmp_path / "first")
+    finally:
+        pages_log.setLevel(logging.NOTSET)
+    if later:
+        linked = project / "articles" / "anli" / "2023" / "chaoguo-zhongcai-shixiao-qingqiu-bohui.md"
+        linked.write_text(linked.read_text(encoding="utf-8").replace(*later), encoding="utf-8")
+    result = run_build(project, site=tmp_path / "second")
+    assert result.returncode == 1 and target.split("#")[-1] in result.output, result.output
 
 
 def test_the_cache_holds_nothing_personal(tmp_path: Path):

@@ -43,6 +43,8 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
 }
+VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+"""Tags that have no end tag."""
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 STYLE_PROPERTIES = frozenset({"text-align"})  # what Markdown tables write for column alignment
 RUNNING_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
@@ -90,8 +92,30 @@ class _Inspector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[BodyProblem] = []
         self.image_exists = image_exists
+        self.open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_startendtag(tag, attrs)
+        if tag not in VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:  # as Markdown reads raw HTML: an end tag closes what it encloses
+            while self.open.pop() != tag:
+                pass
+
+    def close(self) -> None:
+        """Also a tag the body leaves open: Markdown would take everything after it, to the end
+        of the page, as raw HTML (the review note, cited laws and related articles too)."""
+        super().close()
+        if self.open:
+            tag = self.open[0]
+            self.problems.append(BodyProblem(
+                f"<{tag}> 没有对应的 </{tag}>：它之后直到文末的内容（包括正文后的审核信息、引用的法规和相关文章）"
+                f"都会显示错乱，请补上 </{tag}>", f"<{tag}"))
+        self.open.clear()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in RUNNING_TAGS:
             self.problems.append(BodyProblem(f"不允许的 HTML 标签 <{tag}>（可能运行脚本、嵌入或加载其他网站的内容）", f"<{tag}"))
         elif tag not in ALLOWED_TAGS:
@@ -112,7 +136,6 @@ class _Inspector(HTMLParser):
             elif name == "src" and self.image_exists is not None and not self.image_exists(value):
                 self.problems.append(BodyProblem(f"找不到图片 {value}：图片应放在 articles/ 下文章旁边，路径相对于文章所在目录", value))
 
-    handle_startendtag = handle_starttag
 
 
 def _style_is_alignment(style: str) -> bool:

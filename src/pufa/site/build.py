@@ -35,7 +35,7 @@ from pufa.site import feeds
 from pufa.site.addresses import output_path, page_address  # noqa: F401 (page_address: part of this module's interface)
 from pufa.site.conversions import Conversions
 from pufa.site.pages import STATUS_LABELS, PageRenderer
-from pufa.site.render import Renderer
+from pufa.site.render import ISLAND_START, Renderer
 from pufa.site.theme_markup import repair_theme_markup
 from pufa.stats.pages import StatsPages
 from pufa.stats.report import build_report
@@ -212,16 +212,22 @@ class SiteBuild:
         article = self._articles.get(src_uri)
         restore = self._templates.restore_islands
         start, end = html.find(feeds.BODY_START), html.find(feeds.BODY_END)
+        found: list[Problem] = []
         if 0 <= start < end:
-            html = restore(html[:start]) + html[start:end] + restore(html[end:])
-            start, end = html.find(feeds.BODY_START), html.find(feeds.BODY_END)
+            head, tail = restore(html[:start]), restore(html[end:])
+            html = head + html[start:end] + tail
+            start, end = len(head), len(head) + end - start
+            if article is not None:
+                body = html[start + len(feeds.BODY_START) : end]
+                found = located_problems(article, body_problems(body, lambda src: site_path(article.url, src) in self._asset_paths))
+                html = html[: start + len(feeds.BODY_START)] + sanitize(body) + html[end:]
         else:
-            html = restore(html)
-        if article is not None and 0 <= start < end:
-            body = html[start + len(feeds.BODY_START) : end]
-            found = body_problems(body, lambda src: site_path(article.url, src) in self._asset_paths)
-            self._body_problems += located_problems(article, found)
-            html = html[: start + len(feeds.BODY_START)] + sanitize(body) + html[end:]
+            head = tail = html = restore(html)
+        if not found and (ISLAND_START in head or ISLAND_START in tail):  # swallowed by what the body left open
+            source = article.source if article is not None else Path("docs") / src_uri
+            found = [Problem(source, "页面的生成部分没能放回：正文里可能有没有结束的 HTML 标签或代码块，把正文之后的内容都吞了进去；"
+                                     "请检查正文的最后几段")]
+        self._body_problems += found
         self.syndication.collect(src_uri, html)
         return html
 

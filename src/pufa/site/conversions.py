@@ -61,9 +61,10 @@ class Conversions:
             _is_converted,
         )
         self._files = content_hash(*(f"{src}\n{url}" for src, url in sorted(files)))
+        self._mode = _validation_mode()
 
     def _key(self, src_uri: str, markdown: str) -> str:
-        return content_hash(self._files, src_uri, markdown)
+        return content_hash(self._files, self._mode, src_uri, markdown)
 
     def find(self, src_uri: str, markdown: str) -> Converted | None:
         return self.memo.lookup(self._key(src_uri, markdown))
@@ -96,6 +97,15 @@ def _converted(page: Any) -> Converted:
     links = {file.src_uri: dict(anchors) for file, anchors in (page.links_to_anchors or {}).items()}
     return Converted(content=page.content, toc=_toc_tokens(page.toc), title=page._title_from_render,
                      anchors=sorted(page.present_anchor_ids or ()), links=links)
+
+
+def _validation_mode() -> str:
+    """How much MkDocs checks at its present log level: at DEBUG (`mkdocs build -v`) it notes
+    no links to anchors, so checks none; above WARNING (`-q`) it reports no broken link. What
+    was converted in one mode is taken only in the same mode, so a `-v` or `-q` build cannot
+    hide a warning from the next ordinary one."""
+    level = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel()
+    return "debug" if level <= logging.DEBUG else "quiet" if level > logging.WARNING else "checked"
 
 
 class _Count(logging.Handler):
