@@ -69,16 +69,27 @@ def build_archive(articles: Sequence[Article]) -> list[tuple[int, list[MonthInde
 def build_law_index(
     articles: Sequence[Article], citations: Mapping[str, Sequence[Citation]], laws: Sequence[Law]
 ) -> list[LawIndex]:
-    """Every registered law, in registry order, with the articles citing it article by article."""
-    indexes = []
-    for law in laws:
-        citing = [a for a in articles if any(c.law == law for c in citations[a.slug])]
-        numbers = sorted({c.article for a in citing for c in citations[a.slug] if c.law == law and c.article})
-        by_article = tuple(
-            (number, tuple(a for a in citing if Citation(law, number) in citations[a.slug])) for number in numbers
-        )
-        indexes.append(LawIndex(law, tuple(citing), by_article))
-    return indexes
+    """Every registered law, in registry order, with the articles citing it article by article
+    (found in one pass over the citations, by law slug: comparing every law with every
+    citation of every article took 10 s of 5,000 articles)."""
+    citing: dict[str, list[Article]] = defaultdict(list)
+    by_number: dict[str, dict[ArticleNumber, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for article in articles:
+        laws_seen: set[str] = set()
+        numbers_seen: set[tuple[str, ArticleNumber]] = set()
+        for citation in citations[article.slug]:
+            slug = citation.law.slug
+            if slug not in laws_seen:
+                laws_seen.add(slug)
+                citing[slug].append(article)
+            if citation.article and (slug, citation.article) not in numbers_seen:
+                numbers_seen.add((slug, citation.article))
+                by_number[slug][citation.article].append(article)
+    return [
+        LawIndex(law, tuple(citing[law.slug]),
+                 tuple((number, tuple(by_number[law.slug][number])) for number in sorted(by_number[law.slug])))
+        for law in laws
+    ]
 
 
 class RelatedArticles:
