@@ -11,7 +11,7 @@ from pufa.shared.errors import PufaError
 from pufa.site.build import SiteBuild
 
 _command, _build = "build", None  # not re-imported between `mkdocs serve` rebuilds: on_config builds anew
-on_post_page = on_post_template = SiteBuild.finish_page  # every page as written (404.html too), repaired
+on_post_template = SiteBuild.finish_template  # 404.html as written, repaired
 
 
 @contextmanager
@@ -70,6 +70,10 @@ def on_env(env, config, files):  # every page is rendered and nothing written ye
         for path, text in _build.finish_rendering().items():
             files.get_file_from_path(path).content_string = text
     return env
+
+
+def on_post_page(output: str, page, config) -> str:  # every page as written, repaired and scanned meanwhile
+    return _build.finish_page(output, page.file.dest_uri)
 
 
 def on_page_context(context, page, config, nav):

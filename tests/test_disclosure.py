@@ -248,6 +248,8 @@ def test_an_article_with_a_real_looking_id_number_fails_the_build(project):
     assert "疑似个人信息" in result.output and "ketang/2023/wen/index.html" in result.output
     assert "身份证号 110105********002X" in result.output
     assert "11010519491231002X" not in result.output  # the report itself does not leak it
+    assert not (result.site / "ketang/2023/wen/index.html").exists(), "the page is deleted, not published"
+    assert (result.site / "index.html").is_file()
 
 
 def test_a_hotline_in_an_article_is_fine(project):

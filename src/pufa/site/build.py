@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markupsafe import escape
@@ -147,6 +147,7 @@ class SiteBuild:
         self._segments: Memo | None = None
         self._entries: Memo | None = None
         self._clean_files: Memo | None = None
+        self._page_scan: scanner.PageScan | None = None
         self.conversions: Conversions | None = None
 
     @classmethod
@@ -236,6 +237,8 @@ class SiteBuild:
         holds what may not be published (naming article and line), else every feed file's
         text by its path."""
         if self._body_problems:
+            if self._page_scan is not None:
+                self._page_scan.close()
             raise ContentError(self._body_problems)
         with timed("写订阅源"):
             return self.syndication.render()
@@ -257,10 +260,25 @@ class SiteBuild:
         return safe
 
     @staticmethod
-    def finish_page(html: str, **_event: Any) -> str:
-        """The written page, with Material's invalid or unnamed controls repaired (``_event``:
-        what MkDocs passes along, the page or template name and the config, not needed)."""
+    def finish_template(html: str, **_event: Any) -> str:
+        """A page written from a theme template (404.html), with Material's invalid or unnamed
+        controls repaired (``_event``: what MkDocs passes along, not needed)."""
         return repair_theme_markup(html)
+
+    def finish_page(self, html: str, dest_uri: str) -> str:
+        """A page as it will be written at ``dest_uri``, repaired as ``finish_template`` repairs
+        one, and given to the privacy scan, which runs beside the rest of the build."""
+        html = repair_theme_markup(html)
+        if self._page_scan is None:
+            self._clean_files = scanner.clean_files_memo(self._allowed_codes()).load(self.root)
+            self._page_scan = scanner.PageScan(self._allowed_codes(), self._clean_files)
+        self._page_scan.add(dest_uri, html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes it
+        return html
+
+    def _allowed_codes(self) -> set[str]:
+        """Numbers the privacy scan accepts: the credit codes the disclosure pages must show, and
+        data/privacy_allow.yml."""
+        return self.disclosure.public_codes() | self.allowed_numbers
 
     def page_context(self, src_uri: str, context: dict[str, Any]) -> dict[str, Any]:
         """``context`` with what the theme overrides need for the page: the feeds it offers
@@ -308,9 +326,12 @@ class SiteBuild:
     def delete_files_with_personal_data(self, site_dir: Path) -> None:
         """Raise PrivacyError if any page, feed or data file of the built site holds an ID,
         mobile or card number, after deleting those files so no deploy can pick them up."""
-        allowed = self.disclosure.public_codes() | self.allowed_numbers
-        self._clean_files = scanner.clean_files_memo(allowed).load(self.root)
-        leaks = scanner.scan_site(site_dir, allowed, clean=self._clean_files)
+        allowed = self._allowed_codes()
+        if self._clean_files is None:
+            self._clean_files = scanner.clean_files_memo(allowed).load(self.root)
+        pages = self._page_scan or scanner.PageScan(allowed, self._clean_files)
+        others = scanner.scan_site(site_dir, allowed, clean=self._clean_files, scanned=pages.scanned)
+        leaks = sorted(others + pages.leaks(), key=lambda leak: PurePosixPath(leak.page))  # the order of a walk
         if leaks:
             for page in {leak.page for leak in leaks}:
                 (site_dir / page).unlink(missing_ok=True)
