@@ -131,3 +131,54 @@ def test_scan_site_reads_pages_feeds_and_data_but_not_theme_files(tmp_path: Path
     assert {(leak.page, leak.kind) for leak in leaks} == {
         ("a/b/index.html", "手机号"), ("feed.xml", "身份证号"), ("data.csv", "银行卡号")
     }
+
+
+def test_a_page_changed_after_the_scan_saw_it_is_scanned_again_as_written(project):
+    """The pages are scanned as pufa's hook hands them back; another hook running after it may
+    still change one, and what is written is what counts."""
+    (project.root / "hooks" / "late.py").write_text(
+        "from mkdocs.plugins import event_priority\n\n\n"
+        "@event_priority(-50)\n"
+        "def on_post_page(output, page, config):\n"
+        f"    return output.replace('</body>', '<p>{MOBILE}</p></body>') if page.file.src_uri == 'about.md' else output\n",
+        encoding="utf-8")
+    settings = project.root / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("  - hooks/pufa_site.py\n", "  - hooks/pufa_site.py\n  - hooks/late.py\n"),
+                        encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 1 and "about/index.html: 手机号" in result.output, result.output
+    assert not (result.site / "about" / "index.html").exists()
+
+
+def test_the_scanning_process_ends_when_the_build_that_started_it_is_killed(tmp_path: Path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, signal, sys\n"
+        "from pufa.privacy.scanner import PageScan\n"
+        "scan = PageScan([], None)\n"
+        "scan.add('a/index.html', b'<p>x</p>')\n"
+        "scan._pending[0][2].result()\n"
+        "print(*scan._pool._processes, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    workers = [int(pid) for pid in run.stdout.split()]
+    assert workers
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in workers), "the worker outlived the build"
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return False

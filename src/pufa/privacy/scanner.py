@@ -7,12 +7,16 @@ the organisations the site is required to name are accepted.
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import html
 import io
 import multiprocessing
+import os
 import re
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,21 +134,26 @@ def clean_files_memo(allowed: Iterable[str]) -> Memo:
 
 
 def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = THEME_FOLDERS,
-              clean: Memo | None = None, scanned: Iterable[str] = ()) -> list[Leak]:
+              clean: Memo | None = None, scanned: Mapping[str, str] | None = None) -> list[Leak]:
     """Every leak in any text file of a built site, whatever its name, outside the theme's
     own folders. ``clean`` (see clean_files_memo) skips contents found clean before;
-    ``scanned`` names files (site paths) whose contents were scanned already (PageScan)."""
+    ``scanned`` gives the hash of what PageScan scanned of a file (by site path): a file
+    written with exactly that is not scanned again, one that differs (something changed it
+    after the scan saw it) is."""
     allowed_set = frozenset(code.upper() for code in allowed)
-    skipped, done = set(skip), set(scanned)
+    skipped, done = set(skip), scanned or {}
     leaks: list[Leak] = []
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir).as_posix()
         if relative.split("/", 1)[0] in skipped:
             continue
         leaks += find_leaks(relative, relative, allowed_set)  # a file or folder name
-        if relative in done or not path.is_file() or path.is_symlink():
+        if not path.is_file() or path.is_symlink():
             continue
-        leaks += scan_contents(relative, path.read_bytes(), allowed_set, clean)
+        data = path.read_bytes()
+        if relative in done and content_hash(data) == done[relative]:
+            continue
+        leaks += scan_contents(relative, data, allowed_set, clean)
     return leaks
 
 
@@ -172,16 +181,19 @@ class PageScan:
         self._clean = clean
         self._pool: ProcessPoolExecutor | None = None
         self._pending: list[tuple[str, str, Future[list[Leak]]]] = []
-        self.scanned: set[str] = set()
+        self.scanned: dict[str, str] = {}
+        """The hash of what was scanned of each file, by site path (for scan_site)."""
 
     def add(self, relative: str, data: bytes) -> None:
-        """``data``: the file's bytes as written at ``relative`` (its site path)."""
-        key = content_hash(data) if self._clean is not None else ""
+        """``data``: the file's bytes as it will be written at ``relative`` (its site path)."""
+        key = content_hash(data)
         if self._clean is None or not self._clean.has(key):
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_end_with_parent, initargs=(os.getpid(),))
+                atexit.register(self.close)
             self._pending.append((relative, key, self._pool.submit(scan_contents, relative, data, self._allowed)))
-        self.scanned.add(relative)
+        self.scanned[relative] = key
 
     def leaks(self) -> list[Leak]:
         found: list[Leak] = []
@@ -196,10 +208,23 @@ class PageScan:
         return found
 
     def close(self) -> None:
+        """Stop the scanning process (at the end, or when the build fails or the program exits)."""
         if self._pool is not None:
+            atexit.unregister(self.close)
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
         self._pending = []
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the scanning process: end it when the build that started it is gone (killed, say),
+    which it would not notice while waiting for work."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _gunzip(data: bytes, limit: int = 50_000_000) -> bytes:
