@@ -13,12 +13,11 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from pufa.content.registry import Registries
-from pufa.shared.cache import Memo, content_hash, stamp
+from pufa.shared.cache import Memo, content_hash, library_versions, stamp
 from pufa.shared.errors import PufaError
 
 
@@ -122,7 +121,7 @@ def remember_segmentation(memo: Memo) -> None:
 def entries_memo(segments: Memo) -> Memo:
     """The search index's entries for each page, by everything Material reads to make them,
     for this Material and the jieba dictionary ``segments`` (the segmentation memo) is for."""
-    return Memo("search-entries", {"mkdocs-material": version("mkdocs-material"), **segments.versions},
+    return Memo("search-entries", {**library_versions("mkdocs-material"), **segments.versions},
                 lambda value: isinstance(value, list) and all(isinstance(entry, dict) for entry in value))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -22,7 +21,7 @@ from pufa.review.links import (
     link_problems,
     links_and_ids,
 )
-from pufa.shared.cache import Memo, content_hash, stamp
+from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions
 from pufa.shared.errors import Problem, PufaError
 from pufa.site.build import SiteBuild, SiteConfig
 from pufa.site.settings import markdown_settings
@@ -44,11 +43,7 @@ class Rendering(TypedDict):
 def renderings_memo(root: Path) -> Memo:
     """Each body's Rendering by its text, for this mkdocs.yml (its Markdown extensions) and
     these libraries: rendering every body again was most of the time of a `pufa check`."""
-    try:
-        settings = (root / "mkdocs.yml").read_bytes()
-    except OSError:
-        settings = b""
-    return Memo("check-renderings", {**{name: version(name) for name in LIBRARIES}, "mkdocs.yml": stamp(settings.hex())},
+    return Memo("check-renderings", {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(root / "mkdocs.yml")},
                 lambda value: isinstance(value, dict) and isinstance(value.get("html"), str)
                 and all(isinstance(value.get(field), list) for field in ("markdown_hrefs", "links", "ids")))
 

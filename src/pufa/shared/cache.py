@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import sys
+from importlib.metadata import version
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -108,9 +109,7 @@ class Memo:
 
     def has(self, key: str) -> bool:
         """Whether ``key`` is known (and then kept for the next build); for a memo of facts."""
-        if key in self._known:
-            self._used[key] = self._known[key]
-        return key in self._used
+        return self.lookup(key) is not None
 
     def keep_known(self) -> None:
         """Keep everything known for the next build, used or not (for a memo that another
@@ -155,6 +154,19 @@ class Memo:
             write_atomic(root / CACHE_FOLDER / f"{self.name}.json", f"{_signature(key, payload.encode())}\n{payload}")
         except OSError:
             pass  # a read-only checkout builds as well, only not faster next time
+
+
+def library_versions(*names: str) -> dict[str, str]:
+    """The installed versions of ``names`` (distributions), for a memo's versions."""
+    return {name: version(name) for name in names}
+
+
+def file_stamp(path: Path) -> str:
+    """A hash of a settings file's bytes (empty when it cannot be read), for a memo's versions."""
+    try:
+        return content_hash(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def stamp(*values: Hashable) -> str:

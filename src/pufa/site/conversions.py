@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypedDict
 
-from pufa.shared.cache import Memo, content_hash, stamp
+from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions
 
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")
 """The libraries that turn a page's Markdown into HTML (Material's templates come later)."""
@@ -57,7 +56,7 @@ class Conversions:
         """``files``: every file of the site as (source path, address)."""
         self.memo = Memo(
             "conversions",
-            {**{name: version(name) for name in LIBRARIES}, "mkdocs.yml": stamp(config_file.read_bytes().hex())},
+            {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(config_file)},
             _is_converted,
         )
         self._files = content_hash(*(f"{src}\n{url}" for src, url in sorted(files)))
