@@ -10,10 +10,15 @@ import jieba
 import pytest
 from conftest import copy_sample_project, run_build
 
+from click.testing import CliRunner
+
+from pufa.cli import main
 from pufa.privacy.scanner import clean_files_memo, find_leaks
+from pufa.shared.frontmatter import yaml_memo, split_document
 from pufa.shared.cache import Memo, content_hash
 
-CACHES = ["conversions.json", "masked-text.json", "privacy-clean.json", "search-entries.json", "search-segments.json"]
+CACHES = ["conversions.json", "front-matter.json", "masked-text.json", "privacy-clean.json", "search-entries.json",
+          "search-segments.json", "text-citations.json"]
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -155,3 +160,69 @@ def test_a_preview_and_a_build_taking_turns_keep_both_and_old_entries_drop_out(t
     build(range(1000, 1010))  # most articles gone: what only earlier builds used is dropped
     stored = json.loads((tmp_path / ".cache" / "test.json").read_text(encoding="utf-8").split("\n", 1)[1])["entries"]
     assert sorted(stored, key=int) == [str(key) for key in range(1000, 1010)]
+
+
+HOSTILE = """
+正文里有一个电话 13912345678，一段脚本<script>alert(1)</script>，一张不存在的图片 ![图](images/none.png)，
+还有《劳动合同法》第八十二条。
+"""
+UNKNOWN_LAW = "\n依照《中华人民共和国劳动保险条例》第八条处理。\n"
+
+
+def _check(project: Path, *options: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", "--root", str(project), "--format", "json", *options])
+    return result.exit_code, result.output
+
+
+def test_a_check_with_its_caches_finds_exactly_what_a_cold_one_finds(tmp_path: Path, monkeypatch):
+    """Front matter, citations, renderings with what the body policy found, and sources found
+    clean are kept: a second `pufa check` must report the same, and what changed anew."""
+    monkeypatch.setenv("PUFA_TODAY", "2024-06-30")
+    project = copy_sample_project(tmp_path / "project")
+    article = project / "articles" / "ketang" / "2023" / "jiabanfei-zenme-suan.md"
+    article.write_text(article.read_text(encoding="utf-8") + HOSTILE, encoding="utf-8")
+    cold = _check(project)
+    assert cold[0] == 1 and all(found in cold[1] for found in ("139****5678", "<script>", "images/none.png")), cold
+    assert {"text-citations.json", "check-renderings.json", "source-clean.json"} <= {
+        path.name for path in (project / ".cache").iterdir()}
+    assert _check(project) == cold
+
+    clean = article.read_text(encoding="utf-8").replace(HOSTILE, "")
+    article.write_text(clean, encoding="utf-8")
+    assert _check(project)[0] == 0
+    article.write_text(clean + HOSTILE, encoding="utf-8")
+    assert _check(project) == cold
+    article.write_text(clean.replace("title:", "title: 改过的标题\nsummary_x: 1\n#", 1), encoding="utf-8")
+    unknown = _check(project)
+    assert unknown[0] == 1 and "summary_x" in unknown[1], unknown
+    article.write_text(clean + HOSTILE, encoding="utf-8")
+    assert _check(project) == cold
+    article.write_text(clean + UNKNOWN_LAW, encoding="utf-8")
+    unknown_law = _check(project)
+    assert unknown_law[0] == 1 and "劳动保险条例" in unknown_law[1] and _check(project) == unknown_law
+
+    article.write_text(clean, encoding="utf-8")
+    store = project / "data" / "stats" / "reads.csv"
+    store.write_text(store.read_text(encoding="utf-8") + "ketang/2023/x,web,2024-13-01,5,\n", encoding="utf-8")
+    damaged = _check(project)
+    assert damaged[0] == 1 and "阅读数据存档格式错误" in damaged[1] and _check(project) == damaged
+
+
+@pytest.mark.parametrize("front_matter", [
+    "title: 标题\nlaws: [劳动法]\n",
+    "title: 标题\n1: 数字作键\n",
+    "title: !!set {甲, 乙}\n",
+    "title: !!binary aGVsbG8=\n",
+    "title: .nan\nissue: 1.0\nok: true\n",
+])
+def test_front_matter_parsed_through_the_memo_is_what_yaml_gives(tmp_path: Path, front_matter):
+    text = f"---\n{front_matter}---\n正文\n"
+    expected = split_document(text, Path("a.md"))
+    memo = yaml_memo("test")
+    first = split_document(text, Path("a.md"), memo)
+    memo.save(tmp_path)
+    again = split_document(text, Path("a.md"), yaml_memo("test").load(tmp_path))
+    for document in (first, again):
+        assert repr(document.meta) == repr(expected.meta) and document.key_lines == expected.key_lines
+        assert [type(value) for value in document.meta.values()] == [type(value) for value in expected.meta.values()]
+    assert again.meta is not first.meta

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from pufa.shared.errors import ContentError
 import xlwt
 from click.testing import CliRunner
 from conftest import CORPUS
@@ -289,6 +291,31 @@ def test_a_damaged_store_is_reported_by_line(project):
     with pytest.raises(Exception, match=r"reads.csv:\d+: 阅读数据存档格式错误"):
         read_store(store)
     assert isinstance(next(iter(read_store(CORPUS / "data" / "stats" / "reads.csv").values())), Snapshot)
+
+
+@pytest.mark.parametrize(("damage", "line", "cause"), [
+    (lambda text: text.replace("reads,", "visits,", 1), 1, "缺少 reads 列"),
+    (lambda text: text + "ketang/2023/x,wechat,2024-03-31\n", None, "列数不足"),
+    (lambda text: text + "ketang/2023/x,weibo,2024-03-31,5,\n", None, "来源应为"),
+    (lambda text: text + "ketang/2023/x,web,2024-03-31,-5,\n", None, "不能为负数"),
+    (lambda text: text + "ketang/2023/x,web,2024-03-31,五,\n", None, "ValueError"),
+])
+def test_each_kind_of_damage_in_the_store_names_its_line_and_cause(project, damage, line, cause):
+    store = project / "data" / "stats" / "reads.csv"
+    text = store.read_text("utf-8")
+    store.write_text(damage(text) + "\n", "utf-8")  # a blank line at the end is no damage
+    expected = line or text.count("\n") + 1
+    with pytest.raises(ContentError) as caught:
+        read_store(store)
+    [problem] = caught.value.problems
+    assert (problem.line, cause in problem.message) == (expected, True), problem
+
+
+def test_a_store_with_a_blank_line_reads_whole(project):
+    store = project / "data" / "stats" / "reads.csv"
+    before = read_store(store)
+    store.write_text(store.read_text("utf-8") + "\n\n", "utf-8")
+    assert read_store(store) == before and len(before) > 100
 
 
 def test_an_alias_to_a_missing_article_names_its_line(project):

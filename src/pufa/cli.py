@@ -50,7 +50,7 @@ from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import data_lock, finish_interrupted, write_atomic
 from pufa.site.settings import markdown_settings, read_mkdocs_yml
 from pufa.stats import importer as stats_import
-from pufa.stats.store import ArticleMatcher, article_key, load_aliases, read_store
+from pufa.stats.store import ArticleMatcher, article_key, load_aliases, summarise_store
 
 STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
 
@@ -140,7 +140,7 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
     problems = body_problems_and_links(root, site, today, config)
     try:
         disclosure = load_disclosure(root / "data", root, today)
-        snapshots = read_store(root / "data" / "stats" / "reads.csv")
+        store = summarise_store(root / "data" / "stats" / "reads.csv", root)
     except ContentError as exc:
         return findings_of(problems + exc.problems + _personal_numbers(root, problems), "error"), [], site
     problems += _personal_numbers(root, problems, disclosure.public_codes())
@@ -154,11 +154,9 @@ def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
         f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
         f"失信名单 {len(disclosure.blacklist)} 条（在列 {disclosure.count_listed()} 条）。",
     ]
-    if snapshots:
-        newest = max(s.as_of for s in snapshots.values())
-        summary.append(f"阅读数据 {len(snapshots)} 条，最新截至 {newest}。")
-        keys = {article_key(a) for a in site.articles}
-        orphans = sorted({s.article for s in snapshots.values() if s.article not in keys})
+    if store.count:
+        summary.append(f"阅读数据 {store.count} 条，最新截至 {store.newest}。")
+        orphans = sorted(store.articles - {article_key(a) for a in site.articles})
         if orphans:  # not an error: the figures are kept in case the article comes back
             notes.append(Problem(Path("data/stats/reads.csv"), f"有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
                                  f"其阅读数不会显示：{'、'.join(orphans)}"))
@@ -336,3 +334,4 @@ def wechat_link(name: str, url: str, root: Path) -> None:
         click.echo(f"已写入 {article.source.as_posix()}：wechat: {url}")
     else:
         click.echo(f"{article.source.as_posix()} 已是这个地址，未改动。")
+

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pufa.content.body import line_of, svg_problems
 from pufa.content.models import SLUG_PATTERN, Article, FrontMatter
 from pufa.content.registry import Registries, unknown_names
+from pufa.shared.cache import Memo
 from pufa.shared.errors import ContentError, Problem
 from pufa.shared.frontmatter import (
     SourceDocument,
@@ -73,15 +74,16 @@ class ArticleFiles:
 
 
 def load_articles(articles_dir: Path, root: Path, registries: Registries,
-                  files: ArticleFiles | None = None) -> list[Article]:
-    """Every valid article, newest first; raises ContentError listing all problems."""
+                  files: ArticleFiles | None = None, parsed: Memo | None = None) -> list[Article]:
+    """Every valid article, newest first; raises ContentError listing all problems.
+    ``parsed``: front matter parsed before (see front_matter_memo)."""
     files = files or article_files(articles_dir, root)
     problems: list[Problem] = list(files.problems)
     articles: list[Article] = []
     for path in files.markdown:
         shown = path.relative_to(root)
         try:
-            doc = split_document(read_text(path, shown), shown)
+            doc = split_document(read_text(path, shown), shown, parsed)
         except YamlSyntaxError as exc:
             problems.append(exc.problem)
             continue

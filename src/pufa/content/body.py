@@ -60,6 +60,18 @@ class BodyProblem:
     needle: str
 
 
+@dataclass(frozen=True)
+class LocalImage:
+    """An image the body loads from this site: a problem only when no such file is published,
+    which the body alone cannot tell (see resolve_images)."""
+
+    src: str
+
+
+BodyCheck = BodyProblem | LocalImage
+"""What reading a body finds, before the images are looked for."""
+
+
 def _as_browser_reads(url: str) -> str:
     """A URL as a browser reads it: tabs, line breaks and surrounding spaces ignored."""
     return "".join(ch for ch in url if ch not in "\t\n\r").strip()
@@ -88,10 +100,9 @@ def site_path(base: str, url: str) -> str | None:
 
 
 class _Inspector(HTMLParser):
-    def __init__(self, image_exists: Callable[[str], bool] | None) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.problems: list[BodyProblem] = []
-        self.image_exists = image_exists
+        self.problems: list[BodyCheck] = []
         self.open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -133,8 +144,8 @@ class _Inspector(HTMLParser):
                 self.problems.append(BodyProblem(f"链接地址不能以 {_scheme(value)}: 开头（只能是本站路径、http(s)、mailto 或 tel）", value))
             elif name == "src" and not is_local(value):
                 self.problems.append(BodyProblem(f"图片不能从其他网站或 {_scheme(value) or '外部'} 地址加载（{value[:60]}）：请把图片放在文章旁边", value))
-            elif name == "src" and self.image_exists is not None and not self.image_exists(value):
-                self.problems.append(BodyProblem(f"找不到图片 {value}：图片应放在 articles/ 下文章旁边，路径相对于文章所在目录", value))
+            elif name == "src":
+                self.problems.append(LocalImage(value))
 
 
 
@@ -147,13 +158,29 @@ def _style_is_alignment(style: str) -> bool:
     return True
 
 
-def body_problems(html: str, image_exists: Callable[[str], bool] | None = None) -> list[BodyProblem]:
-    """Everything in a rendered body that may not be published, in order; with
-    ``image_exists``, also every local image it cannot find."""
-    inspector = _Inspector(image_exists)
+def body_checks(html: str) -> list[BodyCheck]:
+    """Everything in a rendered body that may not be published, and every local image it
+    shows, in order: a result of the HTML alone, so `pufa check` can keep it by the HTML."""
+    inspector = _Inspector()
     inspector.feed(html)
     inspector.close()
     return inspector.problems
+
+
+def resolve_images(checks: list[BodyCheck], image_exists: Callable[[str], bool] | None) -> list[BodyProblem]:
+    """The problems of ``checks``; with ``image_exists``, also every local image it cannot find."""
+    return [
+        check if isinstance(check, BodyProblem) else
+        BodyProblem(f"找不到图片 {check.src}：图片应放在 articles/ 下文章旁边，路径相对于文章所在目录", check.src)
+        for check in checks
+        if isinstance(check, BodyProblem) or (image_exists is not None and not image_exists(check.src))
+    ]
+
+
+def body_problems(html: str, image_exists: Callable[[str], bool] | None = None) -> list[BodyProblem]:
+    """Everything in a rendered body that may not be published, in order; with
+    ``image_exists``, also every local image it cannot find."""
+    return resolve_images(body_checks(html), image_exists)
 
 
 def _local_resource(element: str, attribute: str, value: str) -> str | None:
@@ -196,16 +223,19 @@ MARKDOWN_EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables",
 """The Markdown extensions of mkdocs.yml that shape a body's HTML, for checking without a build."""
 
 
-def article_problems(article: Article, assets: Collection[str], html: str | None = None) -> list[Problem]:
+def article_problems(article: Article, assets: Collection[str], html: str | None = None,
+                     checks: list[BodyCheck] | None = None) -> list[Problem]:
     """What `pufa check` finds in an article's body, rendered as the site would (``html``, or
-    with the extensions above), by line. Images are still written relative to the article's
-    folder here (``assets`` are site paths)."""
-    if html is None:
-        import markdown
+    with the extensions above; or its ``checks`` already read), by line. Images are still
+    written relative to the article's folder here (``assets`` are site paths)."""
+    if checks is None:
+        if html is None:
+            import markdown
 
-        html = markdown.markdown(article.body, extensions=MARKDOWN_EXTENSIONS)
+            html = markdown.markdown(article.body, extensions=MARKDOWN_EXTENSIONS)
+        checks = body_checks(html)
     folder = posixpath.dirname(article.src_uri)
-    return located_problems(article, body_problems(html, lambda src: site_path(folder, src) in assets))
+    return located_problems(article, resolve_images(checks, lambda src: site_path(folder, src) in assets))
 
 
 def located_problems(article: Article, found: list[BodyProblem]) -> list[Problem]:

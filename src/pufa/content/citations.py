@@ -14,11 +14,13 @@ documents, not citations.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from functools import total_ordering
 
 from pufa.content.models import Article, Law
+from pufa.shared.cache import Memo, content_hash, stamp
 from pufa.shared.errors import Problem
 from pufa.shared.validation import did_you_mean
 
@@ -126,6 +128,7 @@ def _article_number(match: re.Match[str]) -> ArticleNumber:
     return ArticleNumber(chinese_number(match.group("number")), chinese_number(suffix) if suffix else 0)
 
 
+@functools.lru_cache(maxsize=4096)
 def article_number(text: str) -> ArticleNumber | None:
     """'第八十二条' or '第二百七十六条之一' → ArticleNumber; anything else → None."""
     match = re.fullmatch(_ARTICLE, text.strip())
@@ -147,8 +150,37 @@ def parse_front_matter_law(entry: str, book: LawBook) -> Citation | str:
     return Citation(law, _article_number(match))
 
 
-def cited_in_text(article: Article, book: LawBook) -> tuple[list[Citation], list[Problem]]:
-    """Citations written in the body, in order of appearance, and unknown laws as Problems."""
+def text_citations_memo(book: LawBook) -> Memo:
+    """What cited_in_text found in a body, by the body, for a book of the same titles: as
+    [slug, number, suffix] (or [slug] for a whole law), and problems as [message, line]."""
+    titles = stamp(*((law.slug, law.short, law.name, *law.aliases) for law in book.laws))
+    return Memo("text-citations", {"laws": titles}, lambda value: (
+        isinstance(value, dict) and isinstance(value.get("citations"), list) and isinstance(value.get("problems"), list)))
+
+
+def cited_in_text(article: Article, book: LawBook, memo: Memo | None = None) -> tuple[list[Citation], list[Problem]]:
+    """Citations written in the body, in order of appearance, and unknown laws as Problems
+    (through ``memo`` when given: see text_citations_memo)."""
+    if memo is None:
+        return _cited_in_text(article, book)
+    key = content_hash(article.body, str(article.body_line))
+    known = memo.lookup(key)
+    by_slug = {law.slug: law for law in book.laws}
+    if known is not None:
+        try:
+            return ([Citation(by_slug[c[0]], ArticleNumber(c[1], c[2]) if len(c) == 3 else None) for c in known["citations"]],
+                    [Problem(article.source, message, line) for message, line in known["problems"]])
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass  # not what this code stores: found again below
+    citations, problems = _cited_in_text(article, book)
+    memo.put(key, {
+        "citations": [[c.law.slug] + ([c.article.number, c.article.suffix] if c.article else []) for c in citations],
+        "problems": [[p.message, p.line] for p in problems],
+    })
+    return citations, problems
+
+
+def _cited_in_text(article: Article, book: LawBook) -> tuple[list[Citation], list[Problem]]:
     citations: list[Citation] = []
     problems: list[Problem] = []
     abbreviations: dict[str, Law] = {}
@@ -191,8 +223,9 @@ def cited_in_text(article: Article, book: LawBook) -> tuple[list[Citation], list
     return citations, problems
 
 
-def article_citations(article: Article, book: LawBook) -> tuple[tuple[Citation, ...], list[Problem]]:
-    """All distinct citations of an article (front matter first, then text), and problems."""
+def article_citations(article: Article, book: LawBook, memo: Memo | None = None) -> tuple[tuple[Citation, ...], list[Problem]]:
+    """All distinct citations of an article (front matter first, then text), and problems
+    (``memo``: see text_citations_memo)."""
     found: list[Citation] = []
     problems: list[Problem] = []
     for entry in article.meta.laws:
@@ -201,6 +234,6 @@ def article_citations(article: Article, book: LawBook) -> tuple[tuple[Citation, 
             problems.append(Problem(article.source, result, article.key_lines.get("laws"), "laws"))
         else:
             found.append(result)
-    in_text, text_problems = cited_in_text(article, book)
+    in_text, text_problems = cited_in_text(article, book, memo)
     found += in_text
     return tuple(dict.fromkeys(found)), problems + text_problems

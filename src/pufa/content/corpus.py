@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from pufa.content.articles import Asset, article_files, load_articles
-from pufa.content.citations import Citation, LawBook, article_citations
+from pufa.content.citations import Citation, LawBook, article_citations, text_citations_memo
 from pufa.content.models import Article, Column
 from pufa.content.registry import Registries, load_registries
 from pufa.shared.errors import ContentError, Problem
+from pufa.shared.frontmatter import yaml_memo
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,19 @@ def load_site(root: Path) -> Site:
     registries = load_registries(root / "data", root)
     articles_dir = root / "articles"
     files = article_files(articles_dir, root)
-    articles = load_articles(articles_dir, root, registries, files)
+    parsed = yaml_memo("front-matter").load(root)
+    try:
+        articles = load_articles(articles_dir, root, registries, files, parsed)
+    finally:
+        parsed.save(root)
     book = LawBook(registries.laws)
     citations: dict[str, tuple[Citation, ...]] = {}
     problems: list[Problem] = []
+    memo = text_citations_memo(book).load(root)
     for article in articles:
-        citations[article.slug], found = article_citations(article, book)
+        citations[article.slug], found = article_citations(article, book, memo)
         problems += found
+    memo.save(root)
     if problems:
         raise ContentError(problems)
     return Site(registries, tuple(articles), tuple(files.assets), citations)

@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from pypinyin import lazy_pinyin
 
 from pufa.content.citations import ArticleNumber, Citation
 from pufa.content.models import Article, Audience, Law, Topic
+from pufa.shared.formats import pinyin
 
 RELATED_COUNT = 5
 
@@ -46,7 +46,7 @@ class LawIndex:
 
 
 def pinyin_key(name: str) -> tuple[str, str]:
-    return ("".join(lazy_pinyin(name)), name)
+    return (pinyin(name), name)
 
 
 def build_term_index(articles: Sequence[Article], terms: Sequence[Topic | Audience], field: str) -> list[TermIndex]:

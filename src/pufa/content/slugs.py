@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import lazy_pinyin
-
+from pufa.shared.formats import pinyin
 from pufa.shared.segmenter import stock_tokenizer
 
 MAX_LENGTH = 48
@@ -20,7 +19,7 @@ def slugify_title(title: str, max_length: int = MAX_LENGTH) -> str:
     """A lower-case ASCII slug, cut at a word boundary to at most ``max_length``."""
     words = []
     for word in stock_tokenizer().cut(title):
-        ascii_word = _NON_ALNUM.sub("-", "".join(lazy_pinyin(word)).lower()).strip("-")
+        ascii_word = _NON_ALNUM.sub("-", pinyin(word).lower()).strip("-")
         if ascii_word:
             words.append(ascii_word)
     slug = ""

@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
-from pypinyin import lazy_pinyin
 
 from pufa.privacy.identifiers import credit_code_problem, is_id_number
+from pufa.shared.formats import pinyin
 from pufa.shared.records import IsoDate, Record, Text
 
 DECISION_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{2,16})〔(?P<year>\d{4})〕(?P<seq>\d{1,5})号\Z")
@@ -45,7 +45,7 @@ def decision_slug(number: str, home_prefix: str | None = None) -> str | None:
     base = f"{match['year']}-{int(match['seq']):03d}"
     if match["prefix"] == home_prefix:
         return base
-    return base + "-" + "".join(lazy_pinyin(match["prefix"])).lower()
+    return base + "-" + pinyin(match["prefix"]).lower()
 
 
 CreditCode = Annotated[str, AfterValidator(_credit_code)]

@@ -18,6 +18,7 @@ from pydantic import BeforeValidator
 
 from pufa.privacy.identifiers import DIGIT_STRETCH, NUMBER_RUN, ODD_CHARACTERS, WIDE_DIGITS, digits_of
 from pufa.privacy.scanner import find_leaks
+from pufa.shared.cache import Memo, content_hash, stamp
 from pufa.shared.errors import Problem
 from pufa.shared.records import Record, Text, load_list
 
@@ -93,17 +94,28 @@ def _column_of(digits: str, line: str) -> int | None:
 
 
 def source_problems(root: Path, allowed: Iterable[str]) -> list[Problem]:
-    """Every personal number in the sources, by file and line, masked."""
+    """Every personal number in the sources, by file and line, masked. A file found clean
+    before, with the same name, bytes and allowed numbers, is not scanned again."""
     allowed_set = frozenset(number.upper() for number in allowed)
+    clean = Memo("source-clean", {}, lambda value: value == 1).load(root)
+    allowed_stamp = stamp(sorted(allowed_set))  # in the key: a check whose content fails to load allows fewer
     problems = []
     for path in source_files(root):
         shown = path.relative_to(root)
-        for number, line in _lines_with_enough_digits(_text(path)):
-            for leak in find_leaks(line, str(shown), allowed_set):
-                problems.append(Problem(
-                    shown, f"疑似{leak.kind} {leak.masked}", number, column=_column_of(leak.digits, line),
-                    hint=f"请删除或改写；确实不是个人信息的号码可登记在 data/{ALLOW_LIST}，写明理由",
-                ))
+        data = path.read_bytes()
+        key = content_hash(allowed_stamp, shown.as_posix(), data)
+        if clean.has(key):
+            continue
+        found = [
+            Problem(shown, f"疑似{leak.kind} {leak.masked}", number, column=_column_of(leak.digits, line),
+                    hint=f"请删除或改写；确实不是个人信息的号码可登记在 data/{ALLOW_LIST}，写明理由")
+            for number, line in _lines_with_enough_digits(data.decode("utf-8-sig", errors="replace"))
+            for leak in find_leaks(line, str(shown), allowed_set)
+        ]
+        if not found:
+            clean.put(key, 1)
+        problems += found
+    clean.save(root)
     return problems
 
 

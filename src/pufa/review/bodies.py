@@ -5,13 +5,14 @@ and #anchors go."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict
 
 import pathspec
 
-from pufa.content.body import article_problems
+from pufa.content.body import BodyCheck, BodyProblem, LocalImage, article_problems, body_checks
 from pufa.content.corpus import Site
 from pufa.review.links import (
     LinkChecker,
@@ -32,20 +33,36 @@ LIBRARIES = ("markdown", "pymdown-extensions")
 
 class Rendering(TypedDict):
     """A body as the site renders it: its HTML, the links written in Markdown, every link of
-    the HTML and its ids (see links_and_ids)."""
+    the HTML, its ids (see links_and_ids) and what the body policy found in it (body_checks,
+    as lists: ["problem", message, needle] or ["image", src])."""
 
     html: str
     markdown_hrefs: list[str]
     links: list[str]
     ids: list[str]
+    checks: list[list[str]]
+
+
+def _stored_checks(checks: list[BodyCheck]) -> list[list[str]]:
+    return [["problem", c.message, c.needle] if isinstance(c, BodyProblem) else ["image", c.src] for c in checks]
+
+
+def _read_checks(stored: list[list[str]]) -> list[BodyCheck]:
+    return [BodyProblem(item[1], item[2]) if item[0] == "problem" else LocalImage(item[1]) for item in stored]
+
+
+def _is_rendering(value: Any) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("html"), str)
+            and all(isinstance(value.get(field), list) for field in ("markdown_hrefs", "links", "ids", "checks"))
+            and all(isinstance(item, list) and item[:1] in (["problem"], ["image"]) and all(isinstance(part, str) for part in item)
+                    and len(item) == (3 if item[0] == "problem" else 2) for item in value["checks"]))
 
 
 def renderings_memo(root: Path) -> Memo:
     """Each body's Rendering by its text, for this mkdocs.yml (its Markdown extensions) and
     these libraries: rendering every body again was most of the time of a `pufa check`."""
     return Memo("check-renderings", {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(root / "mkdocs.yml")},
-                lambda value: isinstance(value, dict) and isinstance(value.get("html"), str)
-                and all(isinstance(value.get(field), list) for field in ("markdown_hrefs", "links", "ids")))
+                _is_rendering)
 
 
 def _excluded_docs(config: Mapping[str, Any]) -> pathspec.GitIgnoreSpec:
@@ -62,8 +79,24 @@ def _front_matter_end(text: str) -> tuple[str, int]:
     return text, 1
 
 
+@dataclass(frozen=True)
+class BodyReview:
+    """What reading every body found: what it may not publish, its broken links and anchors,
+    and the pages read (with every link each holds)."""
+
+    body: list[Problem]
+    links: list[Problem]
+    pages: list[LinkingPage]
+
+
 def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping[str, Any]) -> list[Problem]:
     """``config`` is mkdocs.yml as read by pufa.site.settings.read_mkdocs_yml."""
+    review = review_bodies(root, site, today, config)
+    return review.body + review.links
+
+
+def review_bodies(root: Path, site: Site, today: date, config: Mapping[str, Any]) -> BodyReview:
+    """Every article and hand-written page rendered and checked (see body_problems_and_links)."""
     markdown_links = MarkdownLinks()
     converter = markdown_settings(config).converter(markdown_links)
     renderings = renderings_memo(root).load(root)
@@ -73,7 +106,8 @@ def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping
         markdown_links.reset()
         html = converter.convert(text)
         links, ids = links_and_ids(html)
-        return Rendering(html=html, markdown_hrefs=list(markdown_links.found), links=links, ids=sorted(ids))
+        return Rendering(html=html, markdown_hrefs=list(markdown_links.found), links=links, ids=sorted(ids),
+                         checks=_stored_checks(body_checks(html)))
 
     def render(text: str) -> Rendering:
         return renderings.get(content_hash(text), lambda: convert(text))
@@ -87,7 +121,7 @@ def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping
     linking: list[LinkingPage] = []
     for article in site.articles:
         rendering = render(article.body)
-        problems += article_problems(article, assets, rendering["html"])
+        problems += article_problems(article, assets, checks=_read_checks(rendering["checks"]))
         anchors = set(rendering["ids"])
         pages[article.src_uri] = Target(article.source.as_posix(), lambda anchors=anchors: anchors, article)
         linking.append(LinkingPage(article.src_uri, article.source, article.body, article.body_line, rendering["html"],
@@ -121,6 +155,6 @@ def body_problems_and_links(root: Path, site: Site, today: date, config: Mapping
         return {f.src_uri: f.content if f.src_uri.endswith(".md") else None for f in build.generated_files()}
 
     checker = LinkChecker(pages, files, today, generated, ids_of, bool(config.get("use_directory_urls", True)))
-    problems += link_problems(checker, linking)
+    broken = link_problems(checker, linking)
     renderings.save(root)
-    return problems
+    return BodyReview(problems, broken, linking)

@@ -25,7 +25,8 @@ HEADING_ALTERNATIVES = {"以案释法": ("以案释法", "法官说法", "仲裁
 _HEADING = re.compile(r"^##\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 def _same_text(a: str, b: str) -> bool:
-    return bool(comparable_text(a)) and comparable_text(a) == comparable_text(b)
+    left = comparable_text(a)
+    return bool(left) and left == comparable_text(b)
 
 
 def _first_paragraph(body: str) -> str:

@@ -10,6 +10,15 @@ from decimal import Decimal
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+def pinyin(text: str) -> str:
+    """The syllables of ``text`` run together, tone-less: 工伤认定 → gongshangrending (for
+    slugs and for sorting names as a Chinese index does). pypinyin's dictionaries take a
+    fifth of a second to load, so they load on first use, not with every command."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text))
+
+
 def cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 

@@ -7,6 +7,7 @@ as text and gets a proper message instead of a bare ValueError from deep inside 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pufa.shared.cache import Memo, content_hash, library_versions
 from pufa.shared.errors import Problem, PufaError
 
 
@@ -71,12 +73,40 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 """Invisible characters no hand-written file or exported cell should hold (tab and line breaks are fine)."""
 
 
-def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
+def yaml_memo(name: str) -> Memo:
+    """Hand-written YAML as parsed (data and key lines, as JSON text) by its text: PyYAML
+    building Python objects was a third of loading 5,000 articles. One ``name`` per set of
+    files loaded together (each memo keeps what one load used). Not for penalty records: the
+    cache keeps no natural person's name (see test_the_cache_holds_nothing_personal)."""
+    return Memo(name, library_versions("PyYAML"), lambda value: isinstance(value, str))
+
+
+def load_yaml(text: str, path: Path, first_line: int = 1, memo: Memo | None = None) -> tuple[Any, dict[Any, int]]:
     """Parse YAML once; return the data and the line of each top-level key or list item.
 
     A syntax error or a key written twice (PyYAML would silently keep the last) raises
-    YamlSyntaxError with the file's line number.
+    YamlSyntaxError with the file's line number. Through ``memo`` (see yaml_memo) only what
+    JSON gives back unchanged is kept (not a set, bytes or a number as a key), and each use
+    gets objects of its own.
     """
+    if memo is None:
+        return _parse_yaml(text, path, first_line)
+    key = content_hash(text, str(first_line))
+    known = memo.lookup(key)
+    if known is not None:
+        data, key_lines = json.loads(known)
+        return data, key_lines
+    data, key_lines = _parse_yaml(text, path, first_line)
+    try:
+        stored = json.dumps([data, key_lines], ensure_ascii=False)
+    except (TypeError, ValueError):
+        return data, key_lines
+    if json.loads(stored) == [data, key_lines]:
+        memo.put(key, stored)
+    return data, key_lines
+
+
+def _parse_yaml(text: str, path: Path, first_line: int) -> tuple[Any, dict[Any, int]]:
     loader = None
     try:
         loader = _EditorLoader(text)
@@ -125,8 +155,8 @@ def _refuse_nested_duplicates(root: yaml.Node | None, path: Path, first_line: in
             stack.extend(node.value)
 
 
-def split_document(text: str, path: Path) -> SourceDocument:
-    """Read ``---``-fenced front matter at the top of a Markdown file."""
+def split_document(text: str, path: Path, parsed: Memo | None = None) -> SourceDocument:
+    """Read ``---``-fenced front matter at the top of a Markdown file (``parsed``: see yaml_memo)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise YamlSyntaxError(Problem(path, "文件开头缺少以 --- 包围的 YAML 头信息", 1))
@@ -136,7 +166,7 @@ def split_document(text: str, path: Path) -> SourceDocument:
     else:
         raise YamlSyntaxError(Problem(path, "YAML 头信息没有以 --- 结束", 1))
     yaml_text = "".join(lines[1:index])
-    meta, key_lines = load_yaml(yaml_text, path, first_line=2)
+    meta, key_lines = load_yaml(yaml_text, path, 2, parsed)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

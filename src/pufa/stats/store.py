@@ -23,6 +23,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from pufa.content.models import Article
+from pufa.shared.cache import Memo, content_hash
 from pufa.shared.errors import ContentError, Problem
 from pufa.shared.formats import comparable_text
 from pufa.shared.records import read_document
@@ -181,24 +182,61 @@ def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
         return {}
     snapshots = {}
     days: dict[str, date] = {}  # 100,000 rows hold a few dozen dates and a few thousand articles: share them
-    for line, record in enumerate(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))), start=2):
-        try:
-            as_of = days.get(record["as_of"])
+    rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    header = next(rows, [])
+    line = 1
+    try:
+        article, source, as_of_at, reads, readers = (header.index(field) for field in STORE_FIELDS)
+        for line, row in enumerate(rows, start=2):
+            if not row:
+                continue  # a blank line
+            as_of = days.get(row[as_of_at])
             if as_of is None:
-                as_of = days[record["as_of"]] = date.fromisoformat(record["as_of"])
-            snapshot = Snapshot(
-                sys.intern(record["article"]), sys.intern(record["source"]), as_of, int(record["reads"]),
-                int(record["readers"]) if record.get("readers") else None,
-            )
+                as_of = days[row[as_of_at]] = date.fromisoformat(row[as_of_at])
+            snapshot = Snapshot(sys.intern(row[article]), sys.intern(row[source]), as_of, int(row[reads]),
+                                int(row[readers]) if row[readers] else None)
             if snapshot.source not in SOURCES:
                 raise ValueError(f"来源应为 {' 或 '.join(SOURCES)}，实际为 {snapshot.source}")
             if snapshot.reads < 0 or (snapshot.readers or 0) < 0:
                 raise ValueError("阅读数不能为负数")
-        except (KeyError, ValueError, TypeError) as exc:
-            problem = f"阅读数据存档格式错误（{type(exc).__name__}: {exc}），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
-            raise ContentError([Problem(path, problem, line)]) from None
-        snapshots[(snapshot.article, snapshot.source, snapshot.as_of)] = snapshot
+            snapshots[(snapshot.article, snapshot.source, snapshot.as_of)] = snapshot
+    except ValueError as exc:
+        cause = f"缺少 {', '.join(f for f in STORE_FIELDS if f not in header)} 列" if line == 1 else f"{type(exc).__name__}: {exc}"
+        problem = f"阅读数据存档格式错误（{cause}），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
+        raise ContentError([Problem(path, problem, line)]) from None
+    except IndexError:
+        problem = f"阅读数据存档格式错误（这一行的列数不足），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
+        raise ContentError([Problem(path, problem, line)]) from None
     return snapshots
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """What `pufa check` says of the store: how many snapshots, as of when, of which articles."""
+
+    count: int
+    newest: date | None
+    articles: frozenset[str]
+
+
+def summarise_store(path: Path, root: Path) -> StoreSummary:
+    """read_store's verdict on the store, summarised; kept by the file's bytes (reading 100,000
+    snapshots was the largest part of a `pufa check` with everything else known)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return StoreSummary(0, None, frozenset())
+    memo = Memo("store-summary", {}, lambda value: isinstance(value, list) and len(value) == 3).load(root)
+    key = content_hash(data)
+    known = memo.lookup(key)
+    if known is None:
+        snapshots = read_store(path).values()
+        newest = max((s.as_of for s in snapshots), default=None)
+        known = [len(snapshots), newest.isoformat() if newest else None, sorted({s.article for s in snapshots})]
+        memo.put(key, known)
+        memo.save(root)
+    count, newest_text, articles = known
+    return StoreSummary(count, date.fromisoformat(newest_text) if newest_text else None, frozenset(articles))
 
 
 def render_store(snapshots: Iterable[Snapshot]) -> str:
