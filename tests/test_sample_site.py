@@ -88,3 +88,33 @@ def test_the_committed_stats_store_is_what_the_shipped_samples_give(tmp_path: Pa
         return {p.name: p.read_bytes() for p in sorted((root / "data" / "stats").iterdir())}
 
     assert store(project) == store(REPO)
+
+
+LAW_CHANGED_SINCE_REVIEW = {
+    "articles/ketang/2023/ruzhi-yigeyue-qianding-shumian-hetong.md",  # 解释（二） art. 7 and 8: double wages
+    "articles/anli/2023/weiqian-hetong-erbei-gongzi-caijue.md",  # the same
+    "articles/ketang/2023/dianzi-laodong-hetong-xiaoli.md",  # the same, through 劳动合同法 art. 10
+    "articles/ketang/2023/yongren-danwei-jiaona-shebao.md",  # 解释（二） art. 19; 15 → 20 contribution years
+    "articles/anli/2023/ziyuan-fangqi-shebao-chengnuo-wuxiao.md",  # 解释（二） art. 19: waivers void
+    "articles/ketang/2023/jiechu-hetong-jingji-buchang.md",  # the same, through 劳动合同法 art. 38
+    "articles/ketang/2024/shiye-baoxianjin-shenling.md",  # unemployment benefit up to retirement age
+    "articles/ketang/2023/xinyetai-laodongzhe-quanyi.md",  # 职业伤害保障 extended, 2025-2026
+    "articles/anli/2023/waimai-qishou-laodong-guanxi-rending.md",  # the same
+}
+
+
+def test_the_law_registry_flags_exactly_the_articles_the_law_has_changed_under_until_they_are_reviewed(tmp_path: Path):
+    """The articles as they were in 2023 (the fixture corpus) against today's registry: each
+    article a change of the law touches is 需复核, and no other; the shipped articles, reviewed
+    again, are not."""
+    from conftest import CORPUS
+
+    from pufa.review.rules import law_change_warnings
+
+    old = tmp_path / "old"
+    shutil.copytree(CORPUS, old)
+    shutil.copy(REPO / "data" / "laws.yml", old / "data" / "laws.yml")
+    today = parse_iso_date("2026-12-02")
+    flagged = {str(problem.path) for problem in law_change_warnings(load_site(old), today)}
+    assert flagged == LAW_CHANGED_SINCE_REVIEW
+    assert law_change_warnings(load_site(REPO), today) == []
