@@ -13,7 +13,7 @@ from pufa.shared.errors import PufaError
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = Path(pufa.__file__).parent
-FEATURES = {"content", "disclosure", "privacy", "review", "stats", "site", "publish", "shared"}
+FEATURES = {"audit", "content", "disclosure", "privacy", "review", "stats", "site", "publish", "shared"}
 
 
 def modules() -> list[tuple[str, ast.Module]]:

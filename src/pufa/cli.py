@@ -21,6 +21,8 @@ from pufa.disclosure.importer import apply_import, plan_import
 from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.publish.export import Selection, link_article, prepare, select_articles, write_exports
+from pufa.audit.inspection import run_audit
+from pufa.audit.report import render_report
 from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import (
     FORMATS,
@@ -335,3 +337,41 @@ def wechat_link(name: str, url: str, root: Path) -> None:
     else:
         click.echo(f"{article.source.as_posix()} 已是这个地址，未改动。")
 
+
+AUDIT_NAMES = {"error": "不合格", "warning": "提醒"}
+
+
+@main.command(help="按政府网站检查指标（国办秘函〔2019〕19号）自查：更新情况、空白栏目、链接、用词、隐私信息、公众号；"
+                   "有单项否决的问题时以非零状态退出。")
+@root_option
+@click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text：给人看；github：GitHub Actions 的标注；json：与 pufa check 相同的格式")
+@click.option("--online", is_flag=True, help="逐个打开外部链接（默认不联网，只列出）")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=Path("build/audit.html"), show_default=True,
+              help="HTML 报告写到这里（相对于项目根目录；不要放在发布的网站目录中）")
+def audit(root: Path, output: str, online: bool, report_path: Path) -> None:
+    finish_interrupted(root / "data")
+    today = clock.today()
+    result = run_audit(root, today, online)
+    target = report_path if report_path.is_absolute() else root / report_path
+    write_atomic(target, render_report(result))
+    findings = result.findings
+    if output == "json":
+        click.echo(render_json(findings), nl=False)
+    elif output == "github":
+        click.echo(render_github(findings, tool="pufa audit"), nl=False)
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        if findings:
+            click.echo(render_text(findings, colour, AUDIT_NAMES))
+        for item in (result.home, *result.columns):
+            last = f"最近更新 {item.last}（{item.days} 天前）" if item.last else "没有已发布的文章"
+            turn = f"，{item.stale_from} 起算作未更新" if item.stale_from and not item.stale else ""
+            click.echo(f"{item.name}：{last}，更新期限 {item.limit or '不限'}{turn}")
+        checked = "未检查（加 --online 逐个打开）" if result.tried is None else f"{sum(1 for r in result.tried.values() if r)} 个打不开"
+        click.echo(f"外部链接 {len(result.external)} 个，{checked}。")
+        errors = sum(1 for f in findings if f.severity == "error")
+        verdict = f"不合格：{errors} 项单项否决或必须改正的问题" if errors else "未发现单项否决的问题"
+        click.echo(f"{verdict}，{len(findings) - errors} 项提醒（检查日 {today}）。报告：{target}")
+    if result.failed:
+        sys.exit(1)

@@ -9,7 +9,7 @@ makes warnings fail too).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Literal
@@ -46,9 +46,9 @@ class Finding:
     def where(self) -> str:
         return location(self.file, self.line, self.column)
 
-    def text(self, colour: bool = False) -> str:
+    def text(self, colour: bool = False, names: Mapping[str, str] = SEVERITY_NAMES) -> str:
         """`file:line:column: 错误: message`, the hint on the next line."""
-        label = SEVERITY_NAMES[self.severity]
+        label = names[self.severity]
         if colour:
             label = click.style(label, fg=SEVERITY_COLOURS[self.severity], bold=True)
         what = f"{self.field}: {self.message}" if self.field else self.message
@@ -63,16 +63,16 @@ def findings_of(problems: Iterable[Problem], severity: Severity) -> list[Finding
     return [Finding.of(problem, severity) for problem in problems]
 
 
-def render_text(findings: Iterable[Finding], colour: bool = False) -> str:
+def render_text(findings: Iterable[Finding], colour: bool = False, names: Mapping[str, str] = SEVERITY_NAMES) -> str:
     """Findings grouped per file (errors first within a file, then by line), a blank line
-    between files, and a count at the end."""
+    between files; ``names`` are what each severity is called."""
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
         by_file.setdefault(finding.file, []).append(finding)
     blocks = []
     for file in sorted(by_file):
         ordered = sorted(by_file[file], key=lambda f: (f.line or 0, f.column or 0, f.severity != "error"))
-        blocks.append("\n".join(finding.text(colour) for finding in ordered))
+        blocks.append("\n".join(finding.text(colour, names) for finding in ordered))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
@@ -93,7 +93,7 @@ def _command_property(text: str) -> str:
     return _command_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: Iterable[Finding]) -> str:
+def render_github(findings: Iterable[Finding], tool: str = "pufa check") -> str:
     """One `::error file=…,line=…,col=…,title=…::message` (or ::warning) line per finding;
     the hint follows the message on a second line of the annotation."""
     lines = []
@@ -103,7 +103,7 @@ def render_github(findings: Iterable[Finding]) -> str:
             properties.append(f"line={finding.line}")
             if finding.column is not None:
                 properties.append(f"col={finding.column}")
-        title = f"pufa check：{finding.field}" if finding.field else "pufa check"
+        title = f"{tool}：{finding.field}" if finding.field else tool
         properties.append(f"title={_command_property(title)}")
         message = finding.message + (f"\n提示：{finding.hint}" if finding.hint else "")
         lines.append(f"::{finding.severity} {','.join(properties)}::{_command_data(message)}")
