@@ -70,6 +70,13 @@ def render_report(audit: Audit) -> str:
         "<tr>" + _cell(link.url) + _cell(f"{link.source.as_posix()}:{link.line}" if link.line else link.source.as_posix())
         + _cell("未检查" if audit.tried is None else (audit.tried.get(link.url) or "可以打开")) + "</tr>"
         for link in audit.external)
+    links_table = "<p>文章和页面中没有外部链接。</p>" if not audit.external else f"""<p>{links_note}</p>
+<table>
+<thead><tr><th scope="col">地址</th><th scope="col">所在文件</th><th scope="col">结果</th></tr></thead>
+<tbody>
+{link_rows}
+</tbody>
+</table>"""
     findings = "\n".join(_finding_item(f) for f in errors + warnings) or "<li>没有发现问题。</li>"
     return f"""<!doctype html>
 <html lang="zh-CN">
@@ -96,13 +103,7 @@ def render_report(audit: Audit) -> str:
 {findings}
 </ul>
 <h2>外部链接（{len(audit.external)} 个）</h2>
-<p>{links_note}</p>
-<table>
-<thead><tr><th scope="col">地址</th><th scope="col">所在文件</th><th scope="col">结果</th></tr></thead>
-<tbody>
-{link_rows}
-</tbody>
-</table>
+{links_table}
 </main>
 </body>
 </html>
