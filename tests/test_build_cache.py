@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from pufa.cli import main
 from pufa.privacy.scanner import clean_files_memo, find_leaks
-from pufa.shared.frontmatter import yaml_memo, split_document
+from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
 from pufa.shared.cache import Memo, content_hash
 
 CACHES = ["conversions.json", "front-matter.json", "masked-text.json", "privacy-clean.json", "search-entries.json",
@@ -226,3 +226,18 @@ def test_front_matter_parsed_through_the_memo_is_what_yaml_gives(tmp_path: Path,
         assert repr(document.meta) == repr(expected.meta) and document.key_lines == expected.key_lines
         assert [type(value) for value in document.meta.values()] == [type(value) for value in expected.meta.values()]
     assert again.meta is not first.meta
+
+
+def test_front_matter_with_anchors_is_not_kept_and_a_number_too_long_is_a_syntax_error(tmp_path: Path):
+    """Aliases share what they point to; kept as JSON they would be copied out in full (a
+    few hundred bytes of YAML made 33 MB of cache)."""
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(6))
+    memo = yaml_memo("test")
+    document = split_document(f"---\ntitle: 标题\n{bomb}---\n正文\n", Path("a.md"), memo)
+    assert document.meta["title"] == "标题"
+    memo.save(tmp_path)
+    assert not (tmp_path / ".cache" / "test.json").exists()
+    with pytest.raises(YamlSyntaxError) as caught:
+        split_document(f"---\nissue: {'9' * 5000}\n---\n正文\n", Path("a.md"), memo)
+    assert "数字过长" in caught.value.problem.message

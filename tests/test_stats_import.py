@@ -13,8 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from pufa.shared.errors import ContentError
 import xlwt
 from click.testing import CliRunner
 from conftest import CORPUS
@@ -27,6 +25,7 @@ from pufa.stats.importer import (
     import_file,
     import_files,
 )
+from pufa.shared.errors import ContentError
 from pufa.stats.store import ArticleMatcher, Snapshot, load_aliases, read_store
 
 SAMPLES = CORPUS / "samples" / "stats"
@@ -309,6 +308,21 @@ def test_each_kind_of_damage_in_the_store_names_its_line_and_cause(project, dama
         read_store(store)
     [problem] = caught.value.problems
     assert (problem.line, cause in problem.message) == (expected, True), problem
+
+
+@pytest.mark.parametrize(("damage", "cause"), [
+    (lambda store: store.write_bytes(store.read_bytes() + b"ketang/2023/x,web,2024-03-31,\xff\xfe,\n"), "不是 UTF-8"),
+    (lambda store: store.write_text(store.read_text("utf-8") + "x" * 200_000 + ",web,2024-03-31,1,\n", "utf-8"), "格式错误"),
+    (lambda store: (store.unlink(), store.mkdir()), "不是文件"),
+])
+def test_a_store_that_is_not_text_or_not_a_file_is_reported_not_a_traceback(project, damage, cause):
+    store = project / "data" / "stats" / "reads.csv"
+    damage(store)
+    with pytest.raises(ContentError) as caught:
+        read_store(store)
+    assert cause in caught.value.problems[0].message
+    result = CliRunner().invoke(main, ["check", "--root", str(project)], env={"PUFA_TODAY": "2024-06-30"})
+    assert result.exit_code == 1 and cause in result.output and isinstance(result.exception, SystemExit), result.output
 
 
 def test_a_store_with_a_blank_line_reads_whole(project):

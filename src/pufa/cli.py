@@ -22,7 +22,7 @@ from pufa.disclosure.loading import load_disclosure
 from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.publish.export import Selection, link_article, prepare, select_articles, write_exports
 from pufa.audit.inspection import run_audit
-from pufa.audit.report import render_report
+from pufa.audit.report import render_report, render_unfinished
 from pufa.review.bodies import body_problems_and_links
 from pufa.review.findings import (
     FORMATS,
@@ -341,20 +341,40 @@ def wechat_link(name: str, url: str, root: Path) -> None:
 AUDIT_NAMES = {"error": "不合格", "warning": "提醒"}
 
 
-@main.command(help="按政府网站检查指标（国办秘函〔2019〕19号）自查：更新情况、空白栏目、链接、用词、隐私信息、公众号；"
-                   "有单项否决的问题时以非零状态退出。")
+def _report_target(root: Path, report_path: Path) -> Path:
+    """Where the audit report goes: an .html file outside what is published or edited (the
+    articles, data, docs_dir and site_dir); anywhere else is a usage error."""
+    target = (report_path if report_path.is_absolute() else root / report_path).resolve()
+    config = read_mkdocs_yml(root)
+    guarded = {"articles", "data", str(config.get("docs_dir") or "docs"), str(config.get("site_dir") or "site")}
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise click.UsageError(f"--report: 报告应为 .html 文件（实际为 {report_path}）")
+    for folder in guarded:
+        if target.is_relative_to((root / folder).resolve()):
+            raise click.UsageError(f"--report: 报告不能写在 {folder}/ 中（那里的文件会被发布或当作内容读取），请写到 build/ 等目录")
+    if target.is_dir():
+        raise click.UsageError(f"--report: {report_path} 是一个目录，请给出文件名，如 build/audit.html")
+    return target
+
+
+@main.command(help="按政府网站检查指标（国办秘函〔2019〕19号）自查：更新情况、空白栏目、链接、用词、隐私信息、公众号。"
+                   "有单项否决的问题时退出状态为 1，内容或设置有错误、无法自查时为 2。")
 @root_option
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text：给人看；github：GitHub Actions 的标注；json：与 pufa check 相同的格式")
 @click.option("--online", is_flag=True, help="逐个打开外部链接（默认不联网，只列出）")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=Path("build/audit.html"), show_default=True,
-              help="HTML 报告写到这里（相对于项目根目录；不要放在发布的网站目录中）")
+              help="HTML 报告写到这里（相对于项目根目录；不能在 articles/、data/、docs/、site/ 中）")
 def audit(root: Path, output: str, online: bool, report_path: Path) -> None:
+    target = _report_target(root, report_path)
     finish_interrupted(root / "data")
     today = clock.today()
-    result = run_audit(root, today, online)
-    target = report_path if report_path.is_absolute() else root / report_path
-    write_atomic(target, render_report(result))
+    try:
+        result = run_audit(root, today, online)
+    except PufaError as exc:
+        _write_report(target, render_unfinished(today, str(exc)))
+        click.echo(f"无法自查：\n{exc}", err=True)
+        sys.exit(2)
     findings = result.findings
     if output == "json":
         click.echo(render_json(findings), nl=False)
@@ -373,5 +393,14 @@ def audit(root: Path, output: str, online: bool, report_path: Path) -> None:
         errors = sum(1 for f in findings if f.severity == "error")
         verdict = f"不合格：{errors} 项单项否决或必须改正的问题" if errors else "未发现单项否决的问题"
         click.echo(f"{verdict}，{len(findings) - errors} 项提醒（检查日 {today}）。报告：{target}")
+    _write_report(target, render_report(result))
     if result.failed:
         sys.exit(1)
+
+
+def _write_report(target: Path, html: str) -> None:
+    try:
+        write_atomic(target, html)
+    except OSError as exc:
+        click.echo(f"无法写入报告 {target}：{exc.strerror or exc}", err=True)
+        sys.exit(2)

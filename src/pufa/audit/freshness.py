@@ -17,8 +17,13 @@ HOME_LIMIT = "2周"
 """The home page must show something new every two weeks (单项否决)."""
 WECHAT_LIMIT = "2周"
 """A 政务新媒体 account with nothing new in the two weeks before a check fails it."""
-EMPTY_OR_STALE_COLUMNS = 10
-"""As many stale or empty columns fail the site (单项否决)."""
+LATE_KEY_COLUMNS = 5
+"""动态要闻 columns late by two weeks and 通知公告 / 政策文件 columns late by six months: as
+many of them together fail the site (单项否决)."""
+EMPTY_COLUMNS = 5
+"""As many columns with nothing in them fail the site."""
+LATE_COLUMNS = 10
+"""As many other columns that should be updated and are not fail the site."""
 _DURATION = re.compile(r"^(\d+)(天|周|个月|年)$")
 
 
@@ -29,11 +34,14 @@ def add_period(day: date, period: str) -> date:
     if match is None:
         raise ValueError(f"不是期限：{period}")
     count, unit = int(match[1]), match[2]
-    if unit in ("天", "周"):
-        return day + timedelta(days=count * (7 if unit == "周" else 1))
-    months = day.month - 1 + count * (12 if unit == "年" else 1)
-    year, month = day.year + months // 12, months % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    try:
+        if unit in ("天", "周"):
+            return day + timedelta(days=count * (7 if unit == "周" else 1))
+        months = day.month - 1 + count * (12 if unit == "年" else 1)
+        year, month = day.year + months // 12, months % 12 + 1
+        return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    except (OverflowError, ValueError):  # past the year 9999: never
+        return date.max
 
 
 @dataclass(frozen=True)
@@ -41,24 +49,33 @@ class Freshness:
     """One thing the inspection expects to see updated: its last update and whether it is late."""
 
     name: str
-    limit: str | None
-    """The period it may go without an update (None: no limit, only emptiness counts)."""
+    limits: tuple[str, ...]
+    """The periods it may go without an update; the one that runs out first counts (none: no
+    limit, only emptiness counts)."""
     last: date | None
     """The day of its newest item, None when it has none."""
     today: date
     veto: bool
-    """Whether being late fails the inspection on its own."""
+    """Whether it is the home page or a column the inspection counts as 动态要闻, 通知公告 or 政策文件."""
 
     @property
     def days(self) -> int | None:
         return (self.today - self.last).days if self.last else None
 
     @property
+    def limit(self) -> str | None:
+        """The limit that runs out first."""
+        if not self.limits:
+            return None
+        return min(self.limits, key=lambda limit: add_period(self.last or self.today, limit))
+
+    @property
     def stale_from(self) -> date | None:
         """The first day it counts as not updated: the day after its limit runs out."""
         if self.last is None or self.limit is None:
             return None
-        return add_period(self.last, self.limit) + timedelta(days=1)
+        end = add_period(self.last, self.limit)
+        return end + timedelta(days=1) if end < date.max else None
 
     @property
     def stale(self) -> bool:
@@ -74,12 +91,12 @@ def _newest(articles: Iterable[Article]) -> date | None:
 
 
 def home_freshness(site: Site, today: date) -> Freshness:
-    return Freshness("首页", HOME_LIMIT, _newest(site.visible(today, preview=False)), today, veto=True)
+    return Freshness("首页", (HOME_LIMIT,), _newest(site.visible(today, preview=False)), today, veto=True)
 
 
 def column_freshness(site: Site, column: Column, today: date) -> Freshness:
     published = site.in_column(site.visible(today, preview=False), column)
-    return Freshness(column.name, column.update_limit, _newest(published), today, veto=column.kind in VETO_KINDS)
+    return Freshness(column.name, column.update_limits, _newest(published), today, veto=column.kind in VETO_KINDS)
 
 
 def wechat_last_post(site: Site, snapshots: Iterable[Snapshot], today: date) -> tuple[date | None, date | None]:

@@ -5,6 +5,7 @@ each finding, and the external links to try."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from html import escape
 
 from pufa.audit.freshness import Freshness
@@ -52,6 +53,27 @@ def _finding_item(finding: Finding) -> str:
             f"<code>{escape(finding.where)}</code> {escape(finding.field or '')}：{escape(finding.message)}{hint}</li>")
 
 
+def _page(title: str, body: str) -> str:
+    return f"""<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title><style>{STYLE}</style></head>
+<body>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def render_unfinished(today: date, reason: str) -> str:
+    """The report when the audit could not run: an old report must not stand in for it."""
+    return _page(f"网站自查报告（{cn_date(today)}）", f"""<h1>网站自查报告</h1>
+<p class="fail">未能完成自查（{escape(cn_date(today))}）：内容或设置有错误，请先改正（可运行 <code>pufa check</code> 查看全部问题）。</p>
+<pre>{escape(reason)}</pre>""")
+
+
 def render_report(audit: Audit) -> str:
     errors = [f for f in audit.findings if f.severity == "error"]
     warnings = [f for f in audit.findings if f.severity == "warning"]
@@ -72,19 +94,14 @@ def render_report(audit: Audit) -> str:
         for link in audit.external)
     links_table = "<p>文章和页面中没有外部链接。</p>" if not audit.external else f"""<p>{links_note}</p>
 <table>
+<caption>文章和页面中的外部链接</caption>
 <thead><tr><th scope="col">地址</th><th scope="col">所在文件</th><th scope="col">结果</th></tr></thead>
 <tbody>
 {link_rows}
 </tbody>
 </table>"""
     findings = "\n".join(_finding_item(f) for f in errors + warnings) or "<li>没有发现问题。</li>"
-    return f"""<!doctype html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>网站自查报告（{escape(cn_date(audit.today))}）</title><style>{STYLE}</style></head>
-<body>
-<main>
-<h1>网站自查报告</h1>
+    return _page(f"网站自查报告（{cn_date(audit.today)}）", f"""<h1>网站自查报告</h1>
 <p>按《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）中静态网站能够检查的项目自查，检查日 {escape(cn_date(audit.today))}。</p>
 {verdict}
 <h2>更新情况</h2>
@@ -103,8 +120,4 @@ def render_report(audit: Audit) -> str:
 {findings}
 </ul>
 <h2>外部链接（{len(audit.external)} 个）</h2>
-{links_table}
-</main>
-</body>
-</html>
-"""
+{links_table}""")

@@ -21,9 +21,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-DURATION_PATTERN = r"^[1-9][0-9]{0,3}(天|周|个月|年)$"
+DURATION_PATTERN = r"^(?:[1-9][0-9]{0,2}天|[1-9][0-9]?周|[1-9][0-9]?个月|[1-9]年)$"
 Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
-"""A period as editors write it: 14天, 2周, 6个月, 1年."""
+"""A period as editors write it: 14天, 2周, 6个月, 1年 (at most 999天, 99周, 99个月, 9年)."""
 ColumnKind = Literal["动态要闻", "通知公告", "政策文件", "其他"]
 UPDATE_LIMITS: dict[str, str] = {"动态要闻": "2周", "通知公告": "6个月", "政策文件": "6个月"}
 """The update periods of 政府网站与政务新媒体检查指标 (国办秘函〔2019〕19号) by kind of column."""
@@ -41,13 +41,13 @@ class Column(Record):
     sections: tuple[Text, ...] = Field(default=(), description="pufa new 写入的惯用小标题")
     sections_required: bool = Field(default=False, description="文章必须依次包含这些小标题（pufa check 检查）")
     kind: ColumnKind = Field(default="其他", description="栏目类别，决定 pufa audit 的更新期限：动态要闻 2 周，通知公告、政策文件 6 个月，其他不限")
-    update_within: Duration | None = Field(default=None, description="自定的更新期限，如 2周、30天、6个月（不填则按栏目类别）")
+    update_within: Duration | None = Field(default=None, description="本局自定的更新期限，如 2周、30天、6个月（只能比栏目类别的期限更严）")
 
     @property
-    def update_limit(self) -> str | None:
-        """How long the column may go without a new article before an inspector counts it
-        as not updated: its own limit, else the one 国办秘函〔2019〕19号 sets for its kind."""
-        return self.update_within or UPDATE_LIMITS.get(self.kind)
+    def update_limits(self) -> tuple[str, ...]:
+        """How long the column may go without a new article: the limit 国办秘函〔2019〕19号
+        sets for its kind and the bureau's own; whichever runs out first counts."""
+        return tuple(limit for limit in (UPDATE_LIMITS.get(self.kind), self.update_within) if limit)
 
 
 class Topic(Record):

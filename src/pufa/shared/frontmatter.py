@@ -89,7 +89,7 @@ def load_yaml(text: str, path: Path, first_line: int = 1, memo: Memo | None = No
     JSON gives back unchanged is kept (not a set, bytes or a number as a key), and each use
     gets objects of its own.
     """
-    if memo is None:
+    if memo is None or "&" in text:  # an anchor: its aliases would be copied out in full (a "billion laughs")
         return _parse_yaml(text, path, first_line)
     key = content_hash(text, str(first_line))
     known = memo.lookup(key)
@@ -117,6 +117,8 @@ def _parse_yaml(text: str, path: Path, first_line: int) -> tuple[Any, dict[Any, 
         line = first_line + mark.line if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise YamlSyntaxError(Problem(path, f"YAML 语法错误（{reason}）", line)) from None
+    except (ValueError, OverflowError, RecursionError):  # a number of 5,000 digits, nesting too deep
+        raise YamlSyntaxError(Problem(path, "YAML 中有无法读取的值：数字过长（几千位）或嵌套过深", first_line)) from None
     finally:
         if loader is not None:
             loader.dispose()

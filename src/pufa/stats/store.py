@@ -178,14 +178,26 @@ def _identifying_forms(url: str | None, path: str | None, title: str | None) -> 
 
 
 def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
-    if not path.is_file():
+    """The snapshots of data/stats/reads.csv (none when there is no such file); a damaged
+    store is a ContentError naming the line and the cause."""
+    if not path.exists():
         return {}
+    restore = "请用 git 恢复此文件后重新导入"
+    if not path.is_file():
+        raise ContentError([Problem(path, f"阅读数据存档应为一个文件，这里不是文件；{restore}")])
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(path, f"阅读数据存档不是 UTF-8 编码的文本；{restore}", line)]) from None
     snapshots = {}
     days: dict[str, date] = {}  # 100,000 rows hold a few dozen dates and a few thousand articles: share them
-    rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
-    header = next(rows, [])
+    rows = csv.reader(io.StringIO(text))
+    header: list[str] = []
     line = 1
     try:
+        header = next(rows, [])
         article, source, as_of_at, reads, readers = (header.index(field) for field in STORE_FIELDS)
         for line, row in enumerate(rows, start=2):
             if not row:
@@ -202,11 +214,13 @@ def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
             snapshots[(snapshot.article, snapshot.source, snapshot.as_of)] = snapshot
     except ValueError as exc:
         cause = f"缺少 {', '.join(f for f in STORE_FIELDS if f not in header)} 列" if line == 1 else f"{type(exc).__name__}: {exc}"
-        problem = f"阅读数据存档格式错误（{cause}），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
+        problem = f"阅读数据存档格式错误（{cause}），应为 {','.join(STORE_FIELDS)} 各列；{restore}"
         raise ContentError([Problem(path, problem, line)]) from None
     except IndexError:
-        problem = f"阅读数据存档格式错误（这一行的列数不足），应为 {','.join(STORE_FIELDS)} 各列；请用 git 恢复此文件后重新导入"
+        problem = f"阅读数据存档格式错误（这一行的列数不足），应为 {','.join(STORE_FIELDS)} 各列；{restore}"
         raise ContentError([Problem(path, problem, line)]) from None
+    except csv.Error as exc:
+        raise ContentError([Problem(path, f"阅读数据存档格式错误（{exc}）；{restore}", line + 1)]) from None
     return snapshots
 
 
@@ -222,10 +236,10 @@ class StoreSummary:
 def summarise_store(path: Path, root: Path) -> StoreSummary:
     """read_store's verdict on the store, summarised; kept by the file's bytes (reading 100,000
     snapshots was the largest part of a `pufa check` with everything else known)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.is_file():
+        read_store(path)  # absent: nothing; anything else: says what is wrong
         return StoreSummary(0, None, frozenset())
+    data = path.read_bytes()
     memo = Memo("store-summary", {}, lambda value: isinstance(value, list) and len(value) == 3).load(root)
     key = content_hash(data)
     known = memo.lookup(key)
