@@ -17,8 +17,8 @@ from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
 from pufa.shared.cache import Memo, content_hash
 
-CACHES = ["conversions.json", "front-matter.json", "masked-text.json", "privacy-clean.json", "search-entries.json",
-          "search-segments.json", "text-citations.json"]
+CACHES = ["conversions.json", "front-matter.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
+          "search-entries.json", "search-segments.json", "text-citations.json"]
 
 
 def files_of(site: Path) -> dict[str, bytes]:

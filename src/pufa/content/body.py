@@ -167,6 +167,22 @@ def body_checks(html: str) -> list[BodyCheck]:
     return inspector.problems
 
 
+def checks_as_lists(checks: list[BodyCheck]) -> list[list[str]]:
+    """Body checks as JSON can keep them: ["problem", message, needle] or ["image", src]."""
+    return [["problem", c.message, c.needle] if isinstance(c, BodyProblem) else ["image", c.src] for c in checks]
+
+
+def checks_from_lists(stored: list[list[str]]) -> list[BodyCheck]:
+    return [BodyProblem(item[1], item[2]) if item[0] == "problem" else LocalImage(item[1]) for item in stored]
+
+
+def are_check_lists(value: object) -> bool:
+    """Whether ``value`` is what checks_as_lists makes (a cache holding anything else is ignored)."""
+    return isinstance(value, list) and all(
+        isinstance(item, list) and len(item) == (3 if item[:1] == ["problem"] else 2) and item[:1] in (["problem"], ["image"])
+        and all(isinstance(part, str) for part in item) for item in value)
+
+
 def resolve_images(checks: list[BodyCheck], image_exists: Callable[[str], bool] | None) -> list[BodyProblem]:
     """The problems of ``checks``; with ``image_exists``, also every local image it cannot find."""
     return [

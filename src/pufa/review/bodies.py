@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 
 import pathspec
 
-from pufa.content.body import BodyCheck, BodyProblem, LocalImage, article_problems, body_checks
+from pufa.content.body import are_check_lists, article_problems, body_checks, checks_as_lists, checks_from_lists
 from pufa.content.corpus import Site
 from pufa.review.links import (
     LinkChecker,
@@ -43,19 +43,10 @@ class Rendering(TypedDict):
     checks: list[list[str]]
 
 
-def _stored_checks(checks: list[BodyCheck]) -> list[list[str]]:
-    return [["problem", c.message, c.needle] if isinstance(c, BodyProblem) else ["image", c.src] for c in checks]
-
-
-def _read_checks(stored: list[list[str]]) -> list[BodyCheck]:
-    return [BodyProblem(item[1], item[2]) if item[0] == "problem" else LocalImage(item[1]) for item in stored]
-
-
 def _is_rendering(value: Any) -> bool:
     return (isinstance(value, dict) and isinstance(value.get("html"), str)
-            and all(isinstance(value.get(field), list) for field in ("markdown_hrefs", "links", "ids", "checks"))
-            and all(isinstance(item, list) and item[:1] in (["problem"], ["image"]) and all(isinstance(part, str) for part in item)
-                    and len(item) == (3 if item[0] == "problem" else 2) for item in value["checks"]))
+            and all(isinstance(value.get(field), list) for field in ("markdown_hrefs", "links", "ids"))
+            and are_check_lists(value.get("checks")))
 
 
 def renderings_memo(root: Path) -> Memo:
@@ -107,7 +98,7 @@ def review_bodies(root: Path, site: Site, today: date, config: Mapping[str, Any]
         html = converter.convert(text)
         links, ids = links_and_ids(html)
         return Rendering(html=html, markdown_hrefs=list(markdown_links.found), links=links, ids=sorted(ids),
-                         checks=_stored_checks(body_checks(html)))
+                         checks=checks_as_lists(body_checks(html)))
 
     def render(text: str) -> Rendering:
         return renderings.get(content_hash(text), lambda: convert(text))
@@ -121,7 +112,7 @@ def review_bodies(root: Path, site: Site, today: date, config: Mapping[str, Any]
     linking: list[LinkingPage] = []
     for article in site.articles:
         rendering = render(article.body)
-        problems += article_problems(article, assets, checks=_read_checks(rendering["checks"]))
+        problems += article_problems(article, assets, checks=checks_from_lists(rendering["checks"]))
         anchors = set(rendering["ids"])
         pages[article.src_uri] = Target(article.source.as_posix(), lambda anchors=anchors: anchors, article)
         linking.append(LinkingPage(article.src_uri, article.source, article.body, article.body_line, rendering["html"],

@@ -18,7 +18,16 @@ from typing import Any
 from markupsafe import escape
 
 from pufa.content import search
-from pufa.content.body import body_problems, located_problems, sanitize, site_path
+from pufa.content.body import (
+    are_check_lists,
+    body_checks,
+    checks_as_lists,
+    checks_from_lists,
+    located_problems,
+    resolve_images,
+    sanitize,
+    site_path,
+)
 from pufa.content.corpus import Site, load_site
 from pufa.disclosure.loading import load_disclosure
 from pufa.disclosure.pages import DisclosurePages, disclosure_feed
@@ -26,7 +35,7 @@ from pufa.privacy import scanner
 from pufa.privacy.masking import masking_memo
 from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
-from pufa.shared.cache import Memo
+from pufa.shared.cache import Memo, content_hash, library_versions
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import WriteError, unfinished_change, write_atomic
 from pufa.shared.segmenter import release_stock_tagger
@@ -147,6 +156,9 @@ class SiteBuild:
         self._segments: Memo | None = None
         self._entries: Memo | None = None
         self._clean_files: Memo | None = None
+        # Each article body's checks and sanitised HTML, by the body: the same for the same HTML.
+        self._bodies = Memo("published-bodies", library_versions("nh3"), lambda value: (
+            isinstance(value, list) and len(value) == 2 and are_check_lists(value[0]) and isinstance(value[1], str))).load(root)
         self._page_scan: scanner.PageScan | None = None
         self.conversions: Conversions | None = None
 
@@ -220,8 +232,10 @@ class SiteBuild:
             start, end = len(head), len(head) + end - start
             if article is not None:
                 body = html[start + len(feeds.BODY_START) : end]
-                found = located_problems(article, body_problems(body, lambda src: site_path(article.url, src) in self._asset_paths))
-                html = html[: start + len(feeds.BODY_START)] + sanitize(body) + html[end:]
+                checks, clean = self._bodies.get(content_hash(body), lambda: [checks_as_lists(body_checks(body)), sanitize(body)])
+                found = located_problems(article, resolve_images(checks_from_lists(checks),
+                                                                 lambda src: site_path(article.url, src) in self._asset_paths))
+                html = html[: start + len(feeds.BODY_START)] + clean + html[end:]
         else:
             head = tail = html = restore(html)
         if not found and (ISLAND_START in head or ISLAND_START in tail):  # swallowed by what the body left open
@@ -319,7 +333,7 @@ class SiteBuild:
         conversions = self.conversions.memo if self.conversions else None
         if self._entries is not None and self._segments is not None:
             self._segments.keep_known()  # pages indexed from the entries' memo asked jieba nothing
-        for memo in (self._names, self._segments, self._entries, self._clean_files, conversions):
+        for memo in (self._names, self._segments, self._entries, self._clean_files, self._bodies, conversions):
             if memo is not None:
                 memo.save(self.root)
 

@@ -18,6 +18,7 @@ time of converting an article page; a placeholder costs nothing to convert.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -42,9 +43,11 @@ def one_line(value: str) -> str:
     return _LINE_BREAKS.sub(" ", value)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def page_text(value: str) -> Markup:
     """Text that stays text wherever a generated page puts it: in Markdown, in raw HTML,
-    in an attribute or in an md_in_html block."""
+    in an attribute or in an md_in_html block. Kept for values met again (names of topics,
+    columns, laws and dates recur on thousands of pages)."""
     text = _HASH.sub("&#35;", str(escape(one_line(value))).translate(_MARKDOWN_ANYWHERE))
     indent = _INDENT.match(text).group(0)
     text = (" " if indent else "") + text[len(indent) :]  # four spaces or a tab make code
