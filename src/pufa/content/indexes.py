@@ -7,7 +7,6 @@ indexes let a reader find what concerns them by subject and by who they are.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -115,8 +114,15 @@ class RelatedArticles:
         scores: Counter[int] = Counter()
         for key in self._keys(article):
             scores.update(self._postings.get(key, ()))
-        best = heapq.nsmallest(limit + 1, scores.items(), key=lambda item: (-item[1], item[0]))
-        return [self._candidates[position] for position, _ in best if self._candidates[position] is not article][:limit]
+        # Only the best limit + 1 scores can win (one may be the article itself): count the
+        # scores, find the lowest that can, and sort just those (most share a topic or law).
+        wanted, lowest = limit + 1, 0
+        for score, count in sorted(Counter(scores.values()).items(), reverse=True):
+            lowest, wanted = score, wanted - count
+            if wanted <= 0:
+                break
+        best = sorted((-score, position) for position, score in scores.items() if score >= lowest)[: limit + 1]
+        return [self._candidates[position] for _, position in best if self._candidates[position] is not article][:limit]
 
 
 def cited_law_sets(citations: Mapping[str, Sequence[Citation]]) -> dict[str, frozenset[str]]:

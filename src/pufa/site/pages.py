@@ -9,6 +9,7 @@ Templates are rendered by pufa.site.render, the one place that touches Jinja.
 from __future__ import annotations
 
 import math
+import secrets
 import typing
 from datetime import date
 
@@ -47,7 +48,8 @@ class PageRenderer:
         self._feeds_by_path = {feed.path: feed for feed in syndication.feeds} if syndication else {}
         self.today = today
         self.directory_urls = directory_urls
-        self._entries: dict[tuple[str, int, bool, str], Markup] = {}
+        self._entries: dict[tuple[str, int, bool], str] = {}
+        self._href_slot = f"\ue000{secrets.token_hex(16)}\ue000"  # unguessable: no title can hold it
         self.visible = site.visible(today, preview)
         self._related = RelatedArticles(self.visible, cited_law_sets(site.citations))
         self._topics = {topic.name: topic for topic in site.registries.topics}
@@ -80,15 +82,19 @@ class PageRenderer:
                                      entry=entry, **context)
 
     def entry(self, article: Article, level: int, with_summary: bool, href: str) -> Markup:
-        """One article in a list (``level``: its heading level, 0 for a paragraph), rendered
-        once for each link to it that pages write: 2,000 articles make 15,000 entries across
-        the column, topic, audience and related lists, most with the same link."""
-        key = (article.src_uri, level, with_summary, href)
+        """One article in a list (``level``: its heading level, 0 for a paragraph). 2,000
+        articles make 20,000 entries across the column, topic, audience and related lists,
+        each with its own relative link: the entry is rendered once per article and level,
+        with a slot for the link filled in for each list."""
+        key = (article.src_uri, level, with_summary)
         if key not in self._entries:
             html = self._renderer.render("entry.md.j2", today=self.today, reads=self.reads_of, article=article,
-                                         level=level, with_summary=with_summary, href=href)
-            self._entries[key] = trusted_markup(html.removesuffix("\n"))  # our template, every value escaped in it
-        return self._entries[key]
+                                         level=level, with_summary=with_summary, href=Markup(self._href_slot))
+            if html.count(self._href_slot) != 1:
+                raise RuntimeError("entry.md.j2 must print href exactly once")
+            self._entries[key] = html.removesuffix("\n")
+        # our template, every value escaped in it; href is an escaped address
+        return trusted_markup(self._entries[key].replace(self._href_slot, href))
 
     def reads_of(self, article: Article) -> Reads | None:
         return self.reading.reads_of(article) if self.reading else None

@@ -27,18 +27,28 @@ def _without(tag: str, attribute: str) -> str:
 
 
 def repair_theme_markup(html: str) -> str:
-    ids = set(_ID.findall(html))
+    ids: set[str] | None = None  # found when a label first needs them
 
     def repair(match: re.Match[str]) -> str:
+        nonlocal ids
         tag, name = match.group(0), match.group(1).lower()
-        attributes = _attributes(tag)
-        if name == "input" and attributes.get("type", "").lower() == "checkbox" and "autocomplete" in attributes:
-            return _without(tag, "autocomplete")
-        if name == "label" and "for" in attributes and attributes["for"] not in ids:
-            return _without(tag, "for")
-        if name == "div" and attributes.get("role") == "dialog" and "aria-label" not in attributes \
-                and "aria-labelledby" not in attributes and "md-search" in attributes.get("class", "").split():
-            return tag[:-1] + f' aria-label="{SEARCH_NAME}">'
+        lowered = tag.lower()
+        # A page has dozens of these tags; only the words a repair needs make one worth parsing.
+        if name == "input" and "autocomplete" in lowered:
+            attributes = _attributes(tag)
+            if attributes.get("type", "").lower() == "checkbox" and "autocomplete" in attributes:
+                return _without(tag, "autocomplete")
+        elif name == "label" and "for" in lowered:
+            attributes = _attributes(tag)
+            if ids is None:
+                ids = set(_ID.findall(html))
+            if "for" in attributes and attributes["for"] not in ids:
+                return _without(tag, "for")
+        elif name == "div" and "dialog" in tag:
+            attributes = _attributes(tag)
+            if attributes.get("role") == "dialog" and "aria-label" not in attributes \
+                    and "aria-labelledby" not in attributes and "md-search" in attributes.get("class", "").split():
+                return tag[:-1] + f' aria-label="{SEARCH_NAME}">'
         return tag
 
     return _START_TAG.sub(repair, html)
