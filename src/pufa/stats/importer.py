@@ -263,13 +263,14 @@ def _fast_csv_rows(path: Path, format: str, as_of: date | None) -> Iterator[Read
     (path_at, _), (reads_at, reads_header) = found["path"], found["reads"]
     readers_at = found["readers"][0] if "readers" in found else None
     rows = itertools.chain(head[header_index + 1 :], reader)
+    needed = max(path_at, reads_at)
     for number, values in enumerate(rows, start=header_index + 2):
-        if not "".join(values).strip():
+        page = values[path_at] if len(values) > path_at else ""
+        if (not page or page.isspace()) and not "".join(values).strip():  # a page address: not empty
             yield Skipped(number, "空行")
             continue
-        if len(values) <= max(path_at, reads_at):
+        if len(values) <= needed:
             raise StatsImportError(f"{path.name} 第 {number} 行：只有 {len(values)} 列，缺少数据")
-        page = values[path_at]
         if not page.startswith(("/", "http")) and is_total_row(values):  # the regex only for odd rows
             yield Skipped(number, "合计行")
             continue
@@ -382,18 +383,20 @@ def import_file(
         result = Reconciliation(path.name, format)
         cache: dict[tuple[str | None, ...], Match] = {}
         daily: dict[tuple[str, str, date], list] = {}  # getarticlesummary: summed before the base is added
+        not_articles = 0  # most rows of a web export: counted here, once, not row by row
         for item in rows:
             result.read += 1
             if isinstance(item, Skipped):
                 result.skipped[item.reason] += 1
                 continue
-            key: tuple[str | None, ...] = (item.url, item.path, item.title)
             if item.source == "web":
                 key_path = normalise_path(item.path or "")
-                key = (key_path,)  # /x/?from=a and /x/index.html are one page: match it once
                 if (key_path is None or not _ARTICLE_PATH.match(key_path)) and not matcher.has_path_alias(key_path):
-                    result.skipped["不是文章页面"] += 1
+                    not_articles += 1
                     continue
+                key: tuple[str | None, ...] = (key_path,)  # /x/?from=a and /x/index.html are one page: match it once
+            else:
+                key = (item.url, item.path, item.title)
             match = cache.get(key)
             if match is None:
                 match = cache[key] = matcher.match(item)
@@ -413,6 +416,8 @@ def import_file(
                 reads += earlier.reads
                 readers = None if readers is None or earlier.readers is None else readers + earlier.readers
             result.snapshots[snapshot_key] = Snapshot(snapshot_key[0], item.source, item.as_of, reads, readers)
+        if not_articles:
+            result.skipped["不是文章页面"] += not_articles
         for snapshot_key, (article, since, reads, count) in daily.items():
             cumulative = _cumulative(reads, since, article, known)
             if isinstance(cumulative, str):

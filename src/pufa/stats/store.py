@@ -91,7 +91,8 @@ def normalise_path(value: str) -> str | None:
     if not text:
         return None
     path = urlsplit(text).path if "://" in text else text.split("?", 1)[0].split("#", 1)[0]
-    path = _INDEX_PAGE.sub("/", path)
+    if "index.htm" in path:  # most addresses are not: the pattern only for those that are
+        path = _INDEX_PAGE.sub("/", path)
     return path.strip("/") or None
 
 
