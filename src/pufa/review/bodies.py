@@ -24,7 +24,6 @@ from pufa.review.links import (
 )
 from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions
 from pufa.shared.errors import Problem, PufaError
-from pufa.site.build import SiteBuild, SiteConfig
 from pufa.site.settings import markdown_settings
 
 DOCS = "docs"
@@ -139,6 +138,8 @@ def review_bodies(root: Path, site: Site, today: date, config: Mapping[str, Any]
                                    tuple(rendering["links"])))
 
     def generated() -> Mapping[str, str | None]:
+        from pufa.site.build import SiteBuild, SiteConfig  # a whole build's code, only when a link needs it
+
         try:
             build = SiteBuild(root, today, preview=False, config=SiteConfig.from_mkdocs({"site_name": "", **config}))
         except PufaError:  # what stops it is reported on its own
