@@ -17,7 +17,7 @@ from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
 from pufa.shared.cache import Memo, content_hash
 
-CACHES = ["conversions.json", "front-matter.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
+CACHES = ["conversions.json", "front-matter.json", "generated-pages.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
           "search-entries.json", "search-segments.json", "text-citations.json"]
 
 
@@ -65,6 +65,50 @@ def test_an_edited_article_is_built_anew_whatever_the_cache_holds(tmp_path: Path
     assert files_of(warm.site) == files_of(cold.site)
     index = (warm.site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "新写" in index and "王小明" not in (warm.site / "disclosure" / "feed.xml").read_text(encoding="utf-8")
+
+
+def _more_reads(project: Path) -> str:
+    """Every snapshot of the store's first article read 90,000 times more."""
+    store = project / "data" / "stats" / "reads.csv"
+    head, *rows = store.read_text(encoding="utf-8").splitlines()
+    first = rows[0].split(",")[0]
+    for number, row in enumerate(rows):
+        article, source, as_of, reads, readers = row.split(",")
+        if article == first:
+            rows[number] = f"{article},{source},{as_of},{int(reads) + 90000},{readers}"
+    store.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    return "2024-06-30"
+
+
+def _described_topic(project: Path) -> str:
+    topics = project / "data" / "topics.yml"
+    text = topics.read_text(encoding="utf-8")
+    topics.write_text(text.replace("description: 工资应当以货币形式", "description: 用人单位应当以货币形式"), encoding="utf-8")
+    return "2024-06-30"
+
+
+def _the_sample_day(project: Path) -> str:
+    return "2024-06-30"  # the first build was on 2024-02-29: the article of 2024-03-13 comes out
+
+
+@pytest.mark.parametrize(("first_day", "change"), [
+    ("2024-06-30", _more_reads), ("2024-06-30", _described_topic), ("2024-02-29", _the_sample_day),
+], ids=["reads", "topic", "day"])
+def test_generated_pages_are_made_anew_when_what_they_show_changes(tmp_path: Path, first_day: str, change):
+    """The article, column and index pages are kept whole by everything they are made from:
+    read counts (data/stats/), a registry, the build day. None of these edits an article's
+    text, yet each changes pages; the warm build must show it as a cold one does."""
+    project = copy_sample_project(tmp_path / "project")
+    assert run_build(project, today=first_day, site=tmp_path / "first").returncode == 0
+    before = files_of(tmp_path / "first")
+    today = change(project)
+    warm = run_build(project, today=today, site=tmp_path / "warm")
+    (project / ".cache").rename(tmp_path / "old-cache")
+    cold = run_build(project, today=today, site=tmp_path / "cold")
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    after = files_of(warm.site)
+    assert after == files_of(cold.site)
+    assert {name for name in after if after[name] != before.get(name) and name.endswith(".html")} - {"404.html"}
 
 
 def test_a_page_is_converted_anew_when_a_page_it_links_to_is_gone(tmp_path: Path):

@@ -169,6 +169,20 @@ def file_stamp(path: Path) -> str:
         return ""
 
 
+def folder_stamp(root: Path, *folders: str) -> str:
+    """A hash of the path and bytes of every file under ``folders`` of ``root``, for a result
+    made from everything in them (a file that cannot be read counts as changed each time)."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            try:
+                if path.is_file():
+                    parts += [path.relative_to(root).as_posix(), content_hash(path.read_bytes())]
+            except OSError:
+                parts += [path.relative_to(root).as_posix(), secrets.token_hex(16)]
+    return content_hash(*parts)
+
+
 def stamp(*values: Hashable) -> str:
     """A short version string for settings a result depends on (a word list, a rule set)."""
     return content_hash(json.dumps(values, ensure_ascii=False, default=str))

@@ -35,9 +35,10 @@ from pufa.privacy import scanner
 from pufa.privacy.masking import masking_memo
 from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
-from pufa.shared.cache import Memo, content_hash, library_versions
+from pufa.shared.cache import Memo, content_hash, folder_stamp, library_versions
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import WriteError, unfinished_change, write_atomic
+from pufa.shared.output import Page
 from pufa.shared.segmenter import release_stock_tagger
 from pufa.shared.timing import timed
 from pufa.site import feeds
@@ -105,6 +106,15 @@ def _escaped(value: Any) -> Any:
     return value
 
 
+def _is_kept_pages(value: Any) -> bool:
+    """The shape ``_rendered_site_pages`` keeps: [[source path, Markdown, in nav], ...] and
+    the islands by name."""
+    return (isinstance(value, list) and len(value) == 2 and isinstance(value[0], list) and isinstance(value[1], dict)
+            and all(isinstance(page, list) and len(page) == 3 and isinstance(page[0], str) and isinstance(page[1], str)
+                    and isinstance(page[2], bool) for page in value[0])
+            and all(isinstance(html, str) for html in value[1].values()))
+
+
 class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
 
@@ -148,6 +158,11 @@ class SiteBuild:
         self._templates = renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
         self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer,
                                      config.directory_urls)
+        # The article, column and index pages, kept whole: they are made from nothing but
+        # articles/ and data/, the build day, preview or not, the settings and pufa's code.
+        self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML"),
+                                _is_kept_pages).load(root)
+        self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), folder_stamp(root, "articles", "data"))
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}
@@ -174,7 +189,7 @@ class SiteBuild:
         A generated file that would land where a hand-written file of docs/ lands (the same
         source path, or x.md beside x/index.md) is an error naming both."""
         with timed("生成页面"):
-            pages = self.renderer.pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
+            pages = self._rendered_site_pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
         release_stock_tagger()  # everything published is masked by now
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
@@ -195,6 +210,20 @@ class SiteBuild:
                 "请给 docs/ 中的文件改名或移走；栏目、主题、法规、公示等页面由 pufa 生成。"
             )
         return files
+
+    def _rendered_site_pages(self) -> list[Page]:
+        """The renderer's pages, as an earlier build with the same inputs made them (with
+        the islands of raw HTML they hold), or else rendered now."""
+        known = self._site_pages.lookup(self._site_pages_key)
+        if known is not None:
+            pages, islands = known
+            self._templates.add_islands(islands)
+            return [Page(src_uri, content, in_nav) for src_uri, content, in_nav in pages]
+        pages = self.renderer.pages()
+        islands = self._templates.islands_in("".join(page.content for page in pages))
+        self._site_pages = Memo(self._site_pages.name, self._site_pages.versions, self._site_pages.valid)  # this one only
+        self._site_pages.put(self._site_pages_key, [[[p.src_uri, p.content, p.in_nav] for p in pages], islands])
+        return pages
 
     def start_conversions(self, files: Iterable[tuple[str, str]], config_file: str | Path) -> Conversions:
         """The pages earlier builds converted, for this build's ``files`` (every file of the
@@ -333,7 +362,7 @@ class SiteBuild:
         conversions = self.conversions.memo if self.conversions else None
         if self._entries is not None and self._segments is not None:
             self._segments.keep_known()  # pages indexed from the entries' memo asked jieba nothing
-        for memo in (self._names, self._segments, self._entries, self._clean_files, self._bodies, conversions):
+        for memo in (self._names, self._segments, self._entries, self._clean_files, self._bodies, self._site_pages, conversions):
             if memo is not None:
                 memo.save(self.root)
 

@@ -31,6 +31,7 @@ from pufa.shared.formats import cn_date, format_yuan, number
 ISLAND_START, ISLAND_END = "\ue000", "\ue001"
 """Private-use characters around an island's name; page text never holds them literally."""
 _ISLAND = re.compile(f"<p>{ISLAND_START}([0-9a-f]{{24}}){ISLAND_END}</p>")
+_ISLAND_NAME = re.compile(f"{ISLAND_START}([0-9a-f]{{24}}){ISLAND_END}")
 _MARKDOWN_ANYWHERE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]|{}~^" + ISLAND_START + ISLAND_END})
 _BLOCK_START = re.compile(r"(?:[+\-=!:>]|\d+(?=[.)]))")
 _INDENT = re.compile(r"^[ \t]*")
@@ -98,6 +99,18 @@ class Renderer:
         name = hashlib.blake2b(html.encode(), digest_size=12).hexdigest()
         self._islands[name] = html
         return Markup(f"\n{ISLAND_START}{name}{ISLAND_END}\n")  # a paragraph of its own
+
+    def islands_in(self, markdown: str) -> dict[str, str]:
+        """The raw HTML of each island ``markdown`` holds, to keep beside it."""
+        islands = {}
+        for name in _ISLAND_NAME.findall(markdown):
+            if name in self._islands:  # not a look-alike an editor typed into a body
+                islands[name] = self._islands[name]
+        return islands
+
+    def add_islands(self, islands: dict[str, str]) -> None:
+        """Islands kept with Markdown an earlier build rendered (see ``islands_in``)."""
+        self._islands.update(islands)
 
     def restore_islands(self, html: str) -> str:
         """A converted page with every island placeholder replaced by its raw HTML."""
