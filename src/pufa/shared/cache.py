@@ -149,9 +149,12 @@ class Memo:
         key = signing_key()
         if key is None:
             return
-        payload = json.dumps({"versions": self.versions, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+        # Encoded once and written as bytes: the pages kept are tens of megabytes, and each
+        # copy of them in memory raised the build's peak.
+        payload = json.dumps({"versions": self.versions, "entries": entries}, ensure_ascii=False,
+                             separators=(",", ":")).encode()
         try:
-            write_atomic(root / CACHE_FOLDER / f"{self.name}.json", f"{_signature(key, payload.encode())}\n{payload}")
+            write_atomic(root / CACHE_FOLDER / f"{self.name}.json", _signature(key, payload).encode() + b"\n" + payload)
         except OSError:
             pass  # a read-only checkout builds as well, only not faster next time
 
