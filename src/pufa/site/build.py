@@ -159,8 +159,9 @@ class SiteBuild:
         self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer,
                                      config.directory_urls)
         # The article, column and index pages, kept whole: they are made from nothing but
-        # articles/ and data/, the build day, preview or not, the settings and pufa's code.
-        self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML"),
+        # articles/ and data/, the build day, preview or not, the settings, pufa's code and
+        # the libraries that shape them (pypinyin orders the topic and audience indexes).
+        self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML", "pypinyin"),
                                 _is_kept_pages).load(root)
         self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), folder_stamp(root, "articles", "data"))
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
