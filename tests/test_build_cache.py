@@ -13,6 +13,7 @@ from conftest import copy_sample_project, run_build
 from click.testing import CliRunner
 
 from pufa.cli import main
+from pufa.site import build as build_module
 from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
 from pufa.shared.cache import Memo, content_hash
@@ -109,6 +110,46 @@ def test_generated_pages_are_made_anew_when_what_they_show_changes(tmp_path: Pat
     after = files_of(warm.site)
     assert after == files_of(cold.site)
     assert {name for name in after if after[name] != before.get(name) and name.endswith(".html")} - {"404.html"}
+
+
+def test_generated_pages_follow_a_linked_data_folder(tmp_path: Path):
+    """data/stats as a link to a folder elsewhere: the loaders read through it, so the key
+    the generated pages are kept by cannot leave it out (it counts as changed each time)."""
+    project = copy_sample_project(tmp_path / "project")
+    (project / "data" / "stats").rename(tmp_path / "stats-elsewhere")
+    (project / "data" / "stats").symlink_to(tmp_path / "stats-elsewhere", target_is_directory=True)
+    assert run_build(project, today="2024-06-30", site=tmp_path / "first").returncode == 0
+    today = _more_reads(project)
+    warm = run_build(project, today=today, site=tmp_path / "warm")
+    (project / ".cache").rename(tmp_path / "old-cache")
+    cold = run_build(project, today=today, site=tmp_path / "cold")
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    assert files_of(warm.site) == files_of(cold.site) != files_of(tmp_path / "first")
+
+
+def test_pages_of_a_build_that_an_editor_saved_into_are_not_kept(tmp_path: Path, monkeypatch):
+    """An article saved while a build loads (mkdocs serve, an editor typing): that build shows
+    what it read, but must not keep it as the pages of the files as they are now."""
+    project = copy_sample_project(tmp_path / "project")
+    article = project / "articles" / "ketang" / "2023" / "dianzi-laodong-hetong-xiaoli.md"
+    loaded = build_module.load_site
+
+    def load_then_save(root: Path):
+        site = loaded(root)
+        article.write_text(article.read_text(encoding="utf-8").replace("title: 电子劳动合同，", "title: 新标题：电子劳动合同，"),
+                           encoding="utf-8")
+        return site
+
+    monkeypatch.setattr(build_module, "load_site", load_then_save)
+    racing = run_build(project, site=tmp_path / "racing")
+    monkeypatch.undo()
+    assert racing.returncode == 0, racing.output
+    warm = run_build(project, site=tmp_path / "warm")
+    (project / ".cache").rename(tmp_path / "old-cache")
+    cold = run_build(project, site=tmp_path / "cold")
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    assert "新标题" in (warm.site / "ketang" / "index.html").read_text(encoding="utf-8")
+    assert files_of(warm.site) == files_of(cold.site)
 
 
 def test_a_page_is_converted_anew_when_a_page_it_links_to_is_gone(tmp_path: Path):

@@ -174,15 +174,24 @@ def file_stamp(path: Path) -> str:
 
 def folder_stamp(root: Path, *folders: str) -> str:
     """A hash of the path and bytes of every file under ``folders`` of ``root``, for a result
-    made from everything in them (a file that cannot be read counts as changed each time)."""
+    made from everything in them. A linked folder, which the loaders may read through but
+    which could lead anywhere (a loop, the whole disk), and a file that cannot be read count
+    as changed each time: the result is then never found again, only made anew."""
     parts: list[str | bytes] = []
     for folder in folders:
-        for path in sorted((root / folder).rglob("*")):
-            try:
-                if path.is_file():
-                    parts += [path.relative_to(root).as_posix(), content_hash(path.read_bytes())]
-            except OSError:
-                parts += [path.relative_to(root).as_posix(), secrets.token_hex(16)]
+        for directory, subfolders, files in os.walk(root / folder):
+            subfolders.sort()
+            for name in subfolders:
+                if os.path.islink(os.path.join(directory, name)):
+                    parts += [(Path(directory) / name).relative_to(root).as_posix(), secrets.token_hex(16)]
+            for name in sorted(files):
+                path = Path(directory) / name
+                shown = path.relative_to(root).as_posix()
+                try:
+                    if path.is_file():
+                        parts += [shown, content_hash(path.read_bytes())]
+                except OSError:
+                    parts += [shown, secrets.token_hex(16)]
     return content_hash(*parts)
 
 

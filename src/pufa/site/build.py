@@ -51,6 +51,8 @@ from pufa.stats.pages import StatsPages
 from pufa.stats.report import build_report
 from pufa.stats.store import read_store
 
+SOURCE_FOLDERS = ("articles", "data")
+"""Everything the generated pages are made from, besides the settings, the day and the code."""
 MARKERS = {"<!-- pufa:latest -->": "home_latest", "<!-- pufa:feeds -->": "subscribe_list"}
 """Where hand-written pages (the home page, /subscribe/) ask for a generated list."""
 TEXT_META = ("title", "description", "author", "subtitle")
@@ -134,6 +136,7 @@ class SiteBuild:
         self.directory_urls = config.directory_urls
         if unfinished_change(root / "data"):
             raise WriteError("data/ 中有一次被中断的导入尚未完成，不能构建：请先运行 pufa check，它会完成这次写入。")
+        self._sources_stamp = folder_stamp(root, *SOURCE_FOLDERS)  # before anything is read: see _rendered_site_pages
         with timed("载入文章"):
             self.site: Site = load_site(root)
         self.today = today
@@ -163,7 +166,7 @@ class SiteBuild:
         # the libraries that shape them (pypinyin orders the topic and audience indexes).
         self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML", "pypinyin"),
                                 _is_kept_pages).load(root)
-        self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), folder_stamp(root, "articles", "data"))
+        self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), self._sources_stamp)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}
@@ -221,9 +224,10 @@ class SiteBuild:
             self._templates.add_islands(islands)
             return [Page(src_uri, content, in_nav) for src_uri, content, in_nav in pages]
         pages = self.renderer.pages()
-        islands = self._templates.islands_in("".join(page.content for page in pages))
         self._site_pages = Memo(self._site_pages.name, self._site_pages.versions, self._site_pages.valid)  # this one only
-        self._site_pages.put(self._site_pages_key, [[[p.src_uri, p.content, p.in_nav] for p in pages], islands])
+        if folder_stamp(self.root, *SOURCE_FOLDERS) == self._sources_stamp:  # else a file was saved while loading:
+            islands = self._templates.islands_in("".join(page.content for page in pages))  # these pages may be older
+            self._site_pages.put(self._site_pages_key, [[[p.src_uri, p.content, p.in_nav] for p in pages], islands])
         return pages
 
     def start_conversions(self, files: Iterable[tuple[str, str]], config_file: str | Path) -> Conversions:
