@@ -284,7 +284,9 @@ def test_search_results_are_reached_from_the_search_field_by_arrow_keys(browser,
     context, page, _, _ = open_page(browser, server, "/", 1280, "default")
     page.focus(".md-search__input")
     page.keyboard.type("工资")
-    page.wait_for_selector(".md-search-result__item a", timeout=10_000)
+    # How long to wait, not a time limit under test: on a busy 2-core machine the search
+    # worker took over 10 s to load its index (the browser tests wait as long).
+    page.wait_for_selector(".md-search-result__item a", timeout=30_000)
     for _ in range(10):  # the results may still be arriving from the search worker
         page.keyboard.press("ArrowDown")
         if page.evaluate("document.activeElement.closest('.md-search-result') !== null"):

@@ -71,7 +71,7 @@ def search(page: Page, server: str, query: str) -> list[str]:
     field.fill(query)
     field.press("End")  # fill() fires no key event, and Material searches on key events
     results = page.locator(".md-search-result__item h1")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=30_000)  # how long to wait for the search worker, not a time under test
     return [text.replace("\u200b", "") for text in results.all_inner_texts()]
 
 
