@@ -225,8 +225,10 @@ class SiteBuild:
             return [Page(src_uri, content, in_nav) for src_uri, content, in_nav in pages]
         pages = self.renderer.pages()
         self._site_pages = Memo(self._site_pages.name, self._site_pages.versions, self._site_pages.valid)  # this one only
-        if folder_stamp(self.root, *SOURCE_FOLDERS) == self._sources_stamp:  # else a file was saved while loading:
-            islands = self._templates.islands_in("".join(page.content for page in pages))  # these pages may be older
+        # Kept only if no file changed while this build read them: else the pages may show
+        # less than the files the key stands for.
+        if folder_stamp(self.root, *SOURCE_FOLDERS) == self._sources_stamp:
+            islands = self._templates.islands_in("".join(page.content for page in pages))
             self._site_pages.put(self._site_pages_key, [[[p.src_uri, p.content, p.in_nav] for p in pages], islands])
         return pages
 
