@@ -116,6 +116,10 @@ class Memo:
         memo made unnecessary this time: what it knows is still what it would be asked)."""
         self._used = {**self._known, **self._used}
 
+    def forget_known(self) -> None:
+        """Keep only what this build puts (for a memo of one large result: the last one)."""
+        self._known = {}
+
     def put(self, key: str, value: Any) -> None:
         self._used[key] = value
 

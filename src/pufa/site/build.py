@@ -224,7 +224,7 @@ class SiteBuild:
             self._templates.add_islands(islands)
             return [Page(src_uri, content, in_nav) for src_uri, content, in_nav in pages]
         pages = self.renderer.pages()
-        self._site_pages = Memo(self._site_pages.name, self._site_pages.versions, self._site_pages.valid)  # this one only
+        self._site_pages.forget_known()
         # Kept only if no file changed while this build read them: else the pages may show
         # less than the files the key stands for.
         if folder_stamp(self.root, *SOURCE_FOLDERS) == self._sources_stamp:
