@@ -50,9 +50,8 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def on_nav(nav, config, files):
-    for file in files.documentation_pages():  # every page is made by now, and none converted yet
-        file.page.render = _build.page_renderer(file.page, get_toc)  # Page.render, or what it made before
+def on_nav(nav, config, files):  # every page is made by now, and none converted yet
+    _build.convert_pages((file.page for file in files.documentation_pages()), config, files, get_toc)
     return nav
 
 
@@ -67,7 +66,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 def on_env(env, config, files):  # every page is rendered and nothing written yet: fill in the feeds
     with _reported():
-        for path, text in _build.finish_rendering().items():
+        for path, text in _build.finish_rendering(f.page for f in files.documentation_pages()).items():
             files.get_file_from_path(path).content_string = text
     return env
 

@@ -53,7 +53,7 @@ def test_the_hook_is_small_and_uses_only_the_public_entry_points():
     modules_used = {node.module for node in imports(ast.parse(hook)) if isinstance(node, ast.ImportFrom)}
     assert {m for m in modules_used if m.startswith("pufa")} == {"pufa.site.build", "pufa.shared.errors"}
     assert "_build." not in re.sub(r"_build\.(generated_files|fill_markers|collect_html|finish_rendering|page_meta|"
-                                   r"page_context|register_search_words|remember_search_entries|start_conversions|page_renderer|"
+                                   r"page_context|register_search_words|remember_search_entries|start_conversions|convert_pages|"
                                    r"finish_page|finish)\(", "", hook)
 
 

@@ -81,15 +81,15 @@ def _page(**changes):
 def test_search_entries_come_from_the_memo_only_for_a_page_material_would_index_alike():
     from types import SimpleNamespace
 
-    from pufa.content.search import remember_entries
+    from pufa.content.search import RememberedEntries
     from pufa.shared.cache import Memo
 
     memo = Memo("search-entries-test", {})
     first = _Index()
-    remember_entries(first, memo)
+    RememberedEntries(first, memo)
     first.add_entry_from_context(_page())
     again = _Index()
-    remember_entries(again, memo)
+    RememberedEntries(again, memo)
     again.add_entry_from_context(_page())
     assert again.parsed == 0 and again.entries == first.entries
 
@@ -98,7 +98,7 @@ def test_search_entries_come_from_the_memo_only_for_a_page_material_would_index_
                    {"meta": {"title": "新标题", "tags": ["仲裁"]}}, {"meta": {"title": "标题", "tags": ["工伤"]}},
                    {"meta": {"title": "标题", "tags": ["仲裁"], "search": {"exclude": True}}}):
         index = _Index()
-        remember_entries(index, memo)
+        RememberedEntries(index, memo)
         index.add_entry_from_context(_page(**change))
         assert index.parsed == 1, change
 

@@ -174,6 +174,7 @@ class SiteBuild:
         self._asset_paths = {asset.src_uri for asset in self.site.assets}
         self._segments: Memo | None = None
         self._entries: Memo | None = None
+        self._search: search.RememberedEntries | None = None
         self._clean_files: Memo | None = None
         # Each article body's checks and sanitised HTML, by the body: the same for the same HTML.
         self._bodies = Memo("published-bodies", library_versions("nh3"), lambda value: (
@@ -239,11 +240,16 @@ class SiteBuild:
         self.conversions.memo.load(self.root)
         return self.conversions
 
-    def page_renderer(self, page: Any, make_toc: Callable[[list[dict[str, Any]]], Any]) -> Callable[[Any, Any], None]:
-        """What to call instead of MkDocs' ``page.render(config, files)``: the HTML an earlier
-        build converted from the same Markdown with the same files and settings, or else
-        Page.render itself (see conversions.Conversions.render; ``make_toc``: MkDocs' get_toc)."""
-        return partial(self.conversions.render, page, make_toc)
+    def convert_pages(self, pages: Iterable[Any], config: Any, files: Any,
+                      make_toc: Callable[[list[dict[str, Any]]], Any]) -> None:
+        """Put conversions.Conversions.render in front of each of MkDocs' ``pages`` (before it
+        converts any), in place of its ``Page.render``: the HTML an earlier build converted
+        from the same Markdown with the same files and settings, or the helper process
+        converted, or else Page.render itself (``make_toc``: MkDocs' get_toc)."""
+        pages = list(pages)
+        for page in pages:
+            page.render = partial(self.conversions.render, page, make_toc)
+        self.conversions.convert_ahead(pages, config, files)
 
     def fill_markers(self, markdown: str, src_uri: str = "index.md") -> str:
         """A hand-written page (``src_uri``: its path in docs/, which its links start from)
@@ -282,14 +288,19 @@ class SiteBuild:
         self.syndication.collect(src_uri, html)
         return html
 
-    def finish_rendering(self) -> dict[str, str]:
+    def finish_rendering(self, pages: Iterable[Any] = ()) -> dict[str, str]:
         """Once every page is rendered and nothing is written: refuse the build if a body
-        holds what may not be published (naming article and line), else every feed file's
-        text by its path."""
+        holds what may not be published (naming article and line), else start indexing
+        ``pages`` (MkDocs' pages, in the order it writes them) for search in a helper process
+        and give every feed file's text by its path."""
         if self._body_problems:
             if self._page_scan is not None:
                 self._page_scan.close()
             raise ContentError(self._body_problems)
+        if self.conversions is not None:
+            self.conversions.close()  # every page is converted
+        if self._search is not None:
+            self._search.index_ahead(pages)
         with timed("写订阅源"):
             return self.syndication.render()
 
@@ -350,15 +361,19 @@ class SiteBuild:
 
     def remember_search_entries(self, index: Any) -> None:
         """Let Material's search ``index`` take each page's entries from what earlier builds
-        made of the same page (see search.remember_entries); after ``register_search_words``."""
+        made of the same page, or from a helper process (see search.RememberedEntries);
+        after ``register_search_words``."""
         self._entries = search.entries_memo(self._segments).load(self.root)
-        search.remember_entries(index, self._entries)
+        self._search = search.RememberedEntries(index, self._entries, self._segments)
 
     def finish(self, site_dir: str | Path) -> None:
         """After MkDocs (and its search plugin) wrote everything: give jieba its own cut
         back, compact the search index, delete any file that holds personal data and fail
         with where it was, or else keep the caches for the next build."""
         search.forget_segmentation()
+        for helper in (self.conversions, self._search):
+            if helper is not None:
+                helper.close()
         site_dir = Path(site_dir)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():

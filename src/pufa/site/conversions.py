@@ -9,7 +9,9 @@ warning is never kept, so a strict build fails on it again next time.
 
 ``Conversions.render`` stands in for MkDocs' ``Page.render`` (the hook puts it in front of
 each page): it reads and sets the attributes that method sets, and keeps them as plain data
-(see ``Converted``).
+(see ``Converted``). What no earlier build kept, a helper process converts for every other page
+on the machine's other core (``convert_ahead``), reading and preparing each page as MkDocs
+does; a page whose conversion warned there is converted again here, so the warning shows.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypedDict
 
+from pufa.shared.ahead import Ahead
 from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions
+from pufa.shared.timing import log
 
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")
 """The libraries that turn a page's Markdown into HTML (Material's templates come later)."""
@@ -61,31 +65,64 @@ class Conversions:
         )
         self._files = content_hash(*(f"{src}\n{url}" for src, url in sorted(files)))
         self._mode = _validation_mode()
+        self._ahead: Ahead | None = None
+        self._from_helper = 0
 
     def _key(self, src_uri: str, markdown: str) -> str:
         return content_hash(self._files, self._mode, src_uri, markdown)
 
-    def find(self, src_uri: str, markdown: str) -> Converted | None:
-        return self.memo.lookup(self._key(src_uri, markdown))
+    def convert_ahead(self, pages: Iterable[Any], config: Any, files: Any) -> None:
+        """Convert every other page of ``pages`` (MkDocs' pages, in the order it reads them)
+        in a helper process, with MkDocs' ``config`` and ``files``."""
+        shared = {page.file.src_uri: page for number, page in enumerate(pages) if number % 2}
+        self.close()
+        self._ahead = Ahead(shared, lambda name: self._converted_in_helper(shared[name], config, files))
 
-    def keep(self, src_uri: str, markdown: str, converted: Converted) -> None:
-        self.memo.put(self._key(src_uri, markdown), converted)
+    def close(self) -> None:
+        """Stop the helper, if one is working (once every page is converted)."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
+            log.debug("pufa: 辅助进程转换了 %d 个页面", self._from_helper)
 
     def render(self, page: Any, make_toc: Callable[[list[dict[str, Any]]], Any], config: Any, files: Any) -> None:
         """What MkDocs' ``Page.render(config, files)`` does to ``page``, from what an earlier
-        build kept when it can be (``make_toc``: MkDocs' get_toc, a table of contents from
-        toc tokens), else by that method itself, keeping its result unless it warned."""
-        found = self.find(page.file.src_uri, page.markdown)
+        build kept or the helper converted when it can be (``make_toc``: MkDocs' get_toc, a
+        table of contents from toc tokens), else by that method itself, keeping its result
+        unless it warned."""
+        key = self._key(page.file.src_uri, page.markdown)
+        found = self.memo.lookup(key)
+        if found is None and self._ahead is not None:
+            sent = self._ahead.take(page.file.src_uri)
+            if sent is not None and sent[0] == key:  # else the page is not as the helper read it
+                found = sent[1]
+                self._from_helper += 1
+                self.memo.put(key, found)
         if found is None:
             with warnings_logged() as warnings:
                 type(page).render(page, config, files)
             if not warnings.count:  # a warning must show (and fail a strict build) every time
-                self.keep(page.file.src_uri, page.markdown, _converted(page))
+                self.memo.put(key, _converted(page))
             return
         page.content, page.toc, page._title_from_render = found["content"], make_toc(found["toc"]), found["title"]
         page.present_anchor_ids = set(found["anchors"])
         if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:  # as Page.render does
             page.links_to_anchors = {files.get_file_from_path(src): anchors for src, anchors in found["links"].items()}
+
+
+    def _converted_in_helper(self, page: Any, config: Any, files: Any) -> list[Any] | None:
+        """In the helper: ``page`` read and prepared as MkDocs' _populate_page does, and its
+        key and conversion; nothing when known already or when converting it warned."""
+        config._current_page = page
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        key = self._key(page.file.src_uri, page.markdown)
+        if self.memo.lookup(key) is not None:
+            return None
+        with warnings_logged() as warnings:
+            type(page).render(page, config, files)
+        return None if warnings.count else [key, _converted(page)]
 
 
 def _toc_tokens(items: Iterable[Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,108 @@
+"""Work done ahead by a forked helper: the build takes what it sent, or computes for itself,
+and the site is the same either way."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+from conftest import MKDOCS, SAMPLE_TODAY, copy_sample_project, environment, run_cli_build
+
+from pufa.shared.ahead import Ahead
+
+
+def children() -> set[int]:
+    """This process's living child processes (Linux)."""
+    pid = os.getpid()
+    return {int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def test_the_helper_sends_each_result_from_a_process_of_its_own():
+    before = children()
+    ahead = Ahead(["一", "二", "三", "四"], lambda name: {"名": name, "pid": os.getpid()})
+    assert children() - before, "a helper process runs"
+    assert ahead.take("不在其中") is None  # never waits for what the helper was not given
+    got = [ahead.take(name) for name in ["一", "三", "二", "四"]]  # out of order: kept until asked
+    assert [item["名"] for item in got] == ["一", "三", "二", "四"]
+    assert {item["pid"] for item in got} != {os.getpid()} and len({item["pid"] for item in got}) == 1
+    assert ahead.take("一") is None, "a result is taken once"
+    ahead.close()
+    assert children() == before, "the helper is stopped and reaped"
+
+
+def test_an_item_the_helper_fails_on_or_dies_on_is_left_to_the_build():
+    def work(name: str) -> str:
+        if name == "坏":
+            raise ValueError(name)
+        if name == "死":
+            os._exit(3)  # killed, say
+        return name * 2
+
+    before = children()
+    ahead = Ahead(["好", "坏", "还好", "死", "之后"], work)
+    assert [ahead.take(name) for name in ["好", "坏", "还好", "死", "之后"]] == ["好好", None, "还好还好", None, None]
+    ahead.close()
+    assert children() == before
+
+
+def test_no_helper_is_forked_when_turned_off_or_when_threads_run():
+    before = children()
+    with environment(PUFA_SINGLE_PROCESS="1"):
+        ahead = Ahead(["一"], lambda name: name)
+    assert children() == before and ahead.take("一") is None
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        ahead = Ahead(["一"], lambda name: name)
+        assert children() == before and ahead.take("一") is None
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_build_with_helpers_is_byte_identical_to_one_without(tmp_path: Path):
+    project = copy_sample_project(tmp_path / "project")
+    env = {**os.environ, "PUFA_TODAY": SAMPLE_TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    built = subprocess.run([*MKDOCS, "build", "--strict", "-v", "--site-dir", str(tmp_path / "helped")],
+                           cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-3000:]
+    converted = int(re.search(r"辅助进程转换了 (\d+) 个页面", built.stderr)[1])
+    indexed = int(re.search(r"辅助进程为搜索索引了 (\d+) 个页面", built.stderr)[1])
+    pages = len(re.findall(r"Building page ", built.stderr))
+    assert converted >= pages // 2 - 1 and indexed == pages, (converted, indexed, pages)
+
+    for cache in (project / ".cache").iterdir():
+        cache.unlink()
+    single = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "single")],
+                            cwd=project, env={**env, "PUFA_SINGLE_PROCESS": "1"}, capture_output=True, text=True, timeout=600)
+    assert single.returncode == 0, single.stderr[-3000:]
+
+    def files_of(site: Path) -> dict[str, bytes]:
+        return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+    assert files_of(tmp_path / "helped") == files_of(tmp_path / "single")
+
+
+def test_a_warning_in_a_page_the_helper_converted_still_fails_a_strict_build(tmp_path: Path):
+    """The helper converts every other page, says nothing and sends nothing for a page that
+    warned: the build converts that page again and the warning shows, as without helpers."""
+    project = copy_sample_project(tmp_path / "project")
+    articles = sorted((project / "articles").rglob("*.md"))
+    for article in articles:
+        article.write_text(article.read_text(encoding="utf-8") + "\n另见[旧文](../不存在的页面.md)。\n", encoding="utf-8")
+    helped = run_cli_build(project, site=tmp_path / "helped")
+    for cache in (project / ".cache").iterdir():
+        cache.unlink()
+    with environment(PUFA_SINGLE_PROCESS="1"):
+        single = run_cli_build(project, site=tmp_path / "single")
+    assert helped.returncode == single.returncode == 1
+
+    def warnings(output: str) -> list[str]:
+        return sorted(line for line in output.splitlines() if line.startswith("WARNING") and "不存在的页面" in line)
+
+    assert len(warnings(helped.output)) >= len(articles) // 2 and warnings(helped.output) == warnings(single.output)
