@@ -73,8 +73,9 @@ def test_a_build_with_helpers_is_byte_identical_to_one_without(tmp_path: Path):
     assert built.returncode == 0, built.stderr[-3000:]
     converted = int(re.search(r"辅助进程转换了 (\d+) 个页面", built.stderr)[1])
     indexed = int(re.search(r"辅助进程为搜索索引了 (\d+) 个页面", built.stderr)[1])
+    masked = int(re.search(r"辅助进程遮盖了 (\d+) 段文字", built.stderr)[1])
     pages = len(re.findall(r"Building page ", built.stderr))
-    assert converted >= pages // 2 - 1 and indexed == pages, (converted, indexed, pages)
+    assert converted >= pages // 2 - 1 and indexed == pages and masked > 0, (converted, indexed, masked, pages)
 
     for cache in (project / ".cache").iterdir():
         cache.unlink()

@@ -35,12 +35,13 @@ from pufa.privacy import scanner
 from pufa.privacy.masking import masking_memo
 from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
+from pufa.shared.ahead import Ahead
 from pufa.shared.cache import Memo, content_hash, folder_stamp, library_versions
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import WriteError, unfinished_change, write_atomic
 from pufa.shared.output import Page
 from pufa.shared.segmenter import release_stock_tagger
-from pufa.shared.timing import timed
+from pufa.shared.timing import log, timed
 from pufa.site import feeds
 from pufa.site.addresses import output_path, page_address  # noqa: F401 (page_address: part of this module's interface)
 from pufa.site.conversions import Conversions
@@ -147,13 +148,15 @@ class SiteBuild:
             self.allowed_numbers = load_allowed_numbers(root / "data", root, problems)
         if problems:
             raise ContentError(problems)
+        # Masking names in what the disclosure pages show is the slowest of pufa's steps (jieba's
+        # tagger loads 165 MB): a helper does it on the other core until generated_files.
+        self._masking = Ahead(["shown texts"], self._masked_in_helper)
         settings = feeds.settings_from(
             config.site_url, config.site_name, config.description, config.publisher, config.feed_items, preview
         )
-        with timed("规划订阅源（含公示遮盖）"):
+        with timed("规划订阅源"):
             planned = feeds.plan_feeds(self.site, today, settings.site_name, settings.description)
-            planned.append(disclosure_feed(self.disclosure, settings.site_name))
-            self.syndication = feeds.Syndication(planned, settings, today)
+            self.syndication = feeds.Syndication(planned, settings, today)  # the disclosure feed: generated_files
         columns = list(self.site.registries.columns)
         with timed("阅读统计"):
             snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
@@ -194,7 +197,11 @@ class SiteBuild:
         A generated file that would land where a hand-written file of docs/ lands (the same
         source path, or x.md beside x/index.md) is an error naming both."""
         with timed("生成页面"):
-            pages = self._rendered_site_pages() + self.disclosure_pages.pages() + self.stats_pages.pages()
+            pages = self._rendered_site_pages()
+        with timed("公示遮盖"):
+            self._take_masked_texts()
+            pages += self.disclosure_pages.pages()
+        pages += self.stats_pages.pages()
         release_stock_tagger()  # everything published is masked by now
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
@@ -215,6 +222,27 @@ class SiteBuild:
                 "请给 docs/ 中的文件改名或移走；栏目、主题、法规、公示等页面由 pufa 生成。"
             )
         return files
+
+    def _masked_in_helper(self, _: str) -> dict[str, Any]:
+        """In the helper: every text the disclosure pages and feed show, masked (see
+        disclosure.lifecycle.shown_text), as the masking memo's entries."""
+        self.disclosure.current
+        self.disclosure.withdrawn()
+        self.disclosure.listed()
+        return self._names.used_since(0)
+
+    def _take_masked_texts(self) -> None:
+        """The helper's masked texts into the masking memo (what it did not send is masked
+        here), and the disclosure feed, which shows them, added to the feeds."""
+        if self._masking is None:
+            return
+        sent = self._masking.take("shown texts") or {}
+        for key, masked in sent.items():
+            self._names.put(key, masked)
+        log.debug("pufa: 辅助进程遮盖了 %d 段文字", len(sent))
+        self._masking.close()
+        self._masking = None
+        self.syndication.add(disclosure_feed(self.disclosure, self.syndication.settings.site_name))
 
     def _rendered_site_pages(self) -> list[Page]:
         """The renderer's pages, as an earlier build with the same inputs made them (with

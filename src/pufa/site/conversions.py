@@ -122,7 +122,9 @@ class Conversions:
             return None
         with warnings_logged() as warnings:
             type(page).render(page, config, files)
-        return None if warnings.count else [key, _converted(page)]
+        converted = None if warnings.count else [key, _converted(page)]
+        page.content = None  # the helper keeps no page it has sent
+        return converted
 
 
 def _toc_tokens(items: Iterable[Any]) -> list[dict[str, Any]]:

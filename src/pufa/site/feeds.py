@@ -125,6 +125,12 @@ class Syndication:
         self._sources = {entry.src_uri for feed in feeds for entry in feed.entries if entry.full_text}
         self._bodies: dict[str, str] = {}
 
+    def add(self, feed: Feed) -> None:
+        """A feed planned later than the others (the disclosure feed: its texts are masked
+        meanwhile), listed last."""
+        self.feeds.append(feed)
+        self._sources |= {entry.src_uri for entry in feed.entries if entry.full_text}
+
     def file_paths(self) -> list[str]:
         return [feed.file_path(format) for feed in self.feeds for format in FORMATS]
 
