@@ -162,6 +162,7 @@ def test_the_scanning_process_ends_when_the_build_that_started_it_is_killed(tmp_
         "from pufa.privacy.scanner import PageScan\n"
         "scan = PageScan([], None)\n"
         "scan.add('a/index.html', b'<p>x</p>')\n"
+        "scan._send_batch()\n"
         "scan._pending[0][2].result()\n"
         "print(*scan._pool._processes, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
