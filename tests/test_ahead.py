@@ -25,7 +25,7 @@ def test_the_helper_sends_each_result_from_a_process_of_its_own():
     ahead = Ahead(["一", "二", "三", "四"], lambda name: {"名": name, "pid": os.getpid()})
     assert children() - before, "a helper process runs"
     assert ahead.take("不在其中") is None  # never waits for what the helper was not given
-    got = [ahead.take(name) for name in ["一", "三", "二", "四"]]  # out of order: kept until asked
+    got = [ahead.take(name).result for name in ["一", "三", "二", "四"]]  # out of order: kept until asked
     assert [item["名"] for item in got] == ["一", "三", "二", "四"]
     assert {item["pid"] for item in got} != {os.getpid()} and len({item["pid"] for item in got}) == 1
     assert ahead.take("一") is None, "a result is taken once"
@@ -43,26 +43,68 @@ def test_an_item_the_helper_fails_on_or_dies_on_is_left_to_the_build():
 
     before = children()
     ahead = Ahead(["好", "坏", "还好", "死", "之后"], work)
-    assert [ahead.take(name) for name in ["好", "坏", "还好", "死", "之后"]] == ["好好", None, "还好还好", None, None]
+    taken = [ahead.take(name) for name in ["好", "坏", "还好", "死", "之后"]]
+    assert [sent.result if sent else None for sent in taken] == ["好好", None, "还好还好", None, None]
     ahead.close()
     assert children() == before
 
 
-def test_no_helper_is_forked_when_turned_off_or_when_threads_run():
-    before = children()
-    with environment(PUFA_SINGLE_PROCESS="1"):
-        ahead = Ahead(["一"], lambda name: name)
-    assert children() == before and ahead.take("一") is None
+def test_a_helper_that_stops_answering_is_left_behind(monkeypatch):
+    import signal
+    import time
 
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
+    from pufa.shared import ahead as module
+
+    monkeypatch.setattr(module, "PATIENCE", 1.0)
+    before = children()
+    ahead = Ahead(["一", "二"], lambda name: time.sleep(0.2) or name)
+    (helper,) = children() - before
+    os.kill(helper, signal.SIGSTOP)  # stopped, not dead: the pipe stays open
+    started = time.monotonic()
+    assert ahead.take("二") is None and time.monotonic() - started < 10
+    ahead.close()
+    assert children() == before
+
+
+def test_a_fork_that_fails_leaves_the_work_to_the_build(monkeypatch):
+    import gc
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    ahead = Ahead(["一"], lambda name: name)
+    assert ahead.take("一") is None and gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_what_the_helper_logged_is_logged_by_the_build_when_it_takes_the_result(capfd):
+    import logging
+
+    logger = logging.getLogger("mkdocs.structure.pages.ahead-test")
+    heard: list[str] = []
+
+    class Ear(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            heard.append(f"{record.levelname} {record.getMessage()}")
+
+    def work(name: str) -> str:
+        logger.info("第%s页的链接无法检查", name)
+        os.write(1, "帮手不应在终端上说话".encode())
+        return name
+
+    ear = Ear()
+    logger.addHandler(ear)
+    logger.setLevel(logging.INFO)
     try:
-        ahead = Ahead(["一"], lambda name: name)
-        assert children() == before and ahead.take("一") is None
+        ahead = Ahead(["一", "二"], work)
+        sent = ahead.take("二")
+        assert heard == []  # the build logs it when it uses the result, not before
+        sent.replay()
+        ahead.close()
     finally:
-        stop.set()
-        thread.join()
+        logger.removeHandler(ear)
+    assert heard == ["INFO 第二页的链接无法检查"]
+    assert "帮手" not in capfd.readouterr().out
 
 
 def test_a_build_with_helpers_is_byte_identical_to_one_without(tmp_path: Path):
@@ -107,3 +149,40 @@ def test_a_warning_in_a_page_the_helper_converted_still_fails_a_strict_build(tmp
         return sorted(line for line in output.splitlines() if line.startswith("WARNING") and "不存在的页面" in line)
 
     assert len(warnings(helped.output)) >= len(articles) // 2 and warnings(helped.output) == warnings(single.output)
+
+
+def test_a_page_that_logs_a_note_logs_it_whether_a_helper_or_the_cache_converted_it(tmp_path: Path):
+    """MkDocs notes (INFO) a link it cannot check; a page the helper converted, or an earlier
+    build kept, notes it as one converted here does."""
+    project = copy_sample_project(tmp_path / "project")
+    articles = sorted((project / "articles").rglob("*.md"))
+    for article in articles:
+        article.write_text(article.read_text(encoding="utf-8") + "\n参见[目录](foo/)。\n", encoding="utf-8")
+
+    def notes(output: str) -> list[str]:
+        return sorted(line for line in output.splitlines() if line.startswith("INFO") and "foo/" in line)
+
+    helped = run_cli_build(project, site=tmp_path / "helped")
+    warm = run_cli_build(project, site=tmp_path / "warm")
+    for cache in (project / ".cache").iterdir():
+        cache.unlink()
+    with environment(PUFA_SINGLE_PROCESS="1"):
+        single = run_cli_build(project, site=tmp_path / "single")
+    assert helped.returncode == warm.returncode == single.returncode == 0, helped.output[-2000:]
+    assert len(notes(single.output)) >= len(articles)
+    assert notes(helped.output) == notes(single.output) == notes(warm.output)
+
+
+def test_a_build_that_fails_leaves_no_helper_behind(tmp_path: Path):
+    """A build that stops on a body it may not publish, run twice in this process as a test
+    run or an editor's tool would: no helper of either is left running or unreaped."""
+    from conftest import run_build
+
+    project = copy_sample_project(tmp_path / "project")
+    article = sorted((project / "articles").rglob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    before = children()
+    for attempt in range(2):
+        failed = run_build(project, site=tmp_path / f"site{attempt}")
+        assert failed.returncode == 1 and "script" in failed.output
+    assert children() == before

@@ -158,11 +158,12 @@ class RememberedEntries:
         found = self._memo.lookup(key)
         if found is None and self._ahead is not None:
             sent = self._ahead.take(page.file.src_uri)
-            if sent is not None and sent[0] == key:  # else the page changed since the helper read it
-                found = sent[1]
+            if sent is not None and sent.result[0] == key:  # else the page changed since the helper read it
+                sent.replay()
+                found = sent.result[1]
                 self._from_helper += 1
                 if self._segments is not None:
-                    for text, words in sent[2].items():
+                    for text, words in sent.result[2].items():
                         self._segments.put(text, words)
         if found is None:
             found = self._made(page)

@@ -3,33 +3,97 @@
 MkDocs builds one page after another on one core. A copy of the build process made with
 ``fork`` holds the same pages, settings, plugins and memos, so what it computes for a page is
 what the build would compute at that point. It goes through the pages in the order the build
-will ask for them and sends each result back through a pipe; the build takes a result when it
-comes to the page, and computes the page itself when none came (no ``fork`` on this system,
-more than one thread running, the helper failed or was killed). Either way the output is the
-same; only the time differs.
+will ask for them and sends each result back through a pipe, with what it logged meanwhile;
+the build takes a result when it comes to the page (and logs those lines then, as if it had
+computed the page itself), and computes the page itself when none came: no ``fork`` here,
+more than one thread running, the fork failed, the helper failed, was killed or stopped
+answering. Either way the output is the same; only the time differs.
 """
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import json
+import logging
 import os
+import select
 import signal
 import threading
 import weakref
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import Any
 
 PIPE_BYTES = 1 << 20
 """How far ahead the helper may get, in bytes of results the build has not read yet."""
 
+PATIENCE = 60.0
+"""Seconds the build waits for the helper's next line before it goes on without it."""
+
 
 def can_fork() -> bool:
     """Only a single-threaded process is copied: a lock another thread held at the moment
-    of the fork (`mkdocs serve` runs its web server in threads) would stay held in the copy.
-    PUFA_SINGLE_PROCESS=1 builds without helpers (to compare, or to profile the whole build)."""
+    of the fork (`mkdocs serve` rebuilds in a thread beside its web server) would stay held
+    in the copy. PUFA_SINGLE_PROCESS=1 builds without helpers (to compare, or to profile)."""
     return hasattr(os, "fork") and threading.active_count() == 1 and os.environ.get("PUFA_SINGLE_PROCESS") != "1"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A helper's result, and the lines it logged while computing it ([logger, level, text])."""
+
+    result: Any
+    log: list[list[Any]]
+
+    def replay(self) -> None:
+        """Log the helper's lines here, where the build's handlers are."""
+        replay(self.log)
+
+
+def replay(lines: Iterable[list[Any]]) -> None:
+    """Log ``lines`` ([logger, level, text], see ``Recorder``) through the build's handlers."""
+    for name, level, text in lines:
+        record = logging.makeLogRecord({"name": name, "levelno": level, "levelname": logging.getLevelName(level), "msg": text})
+        logging.getLogger(name).handle(record)
+
+
+class Recorder(logging.Handler):
+    """The lines logged while it is attached (to the root logger and MkDocs' own, which
+    passes nothing on), as [logger, level, text]: every line the logger let through."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.lines: list[list[Any]] = []
+        self._loggers = (logging.getLogger(), logging.getLogger("mkdocs"))
+        self._last: logging.LogRecord | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record is not self._last:  # once, where MkDocs' logger passes its lines on after all
+            self.lines.append([record.name, record.levelno, record.getMessage()])
+            self._last = record
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for _, level, _ in self.lines if level >= logging.WARNING)
+
+    def __enter__(self) -> Recorder:
+        for logger in self._loggers:
+            logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for logger in self._loggers:
+            logger.removeHandler(self)
+
+
+_running: weakref.WeakSet[Ahead] = weakref.WeakSet()
+
+
+def stop_all() -> None:
+    """Stop every helper still running: a new build has no use for an earlier one's, such as
+    those of a build that failed on the way (in a process that builds again, like a test run)."""
+    for ahead in list(_running):
+        ahead.close()
 
 
 class Ahead:
@@ -37,84 +101,113 @@ class Ahead:
     same order. ``work`` returns a JSON value, or None for nothing to send."""
 
     def __init__(self, names: Iterable[str], work: Callable[[str], Any]):
-        self._names = set()
-        self._results: dict[str, Any] = {}
-        self._stream: IO[bytes] | None = None
+        self._names: set[str] = set()
+        self._results: dict[str, Sent] = {}
+        self._buffer = b""
+        self._read_end = -1
         self._stop: weakref.finalize | None = None
         names = list(names)
-        if not names or not can_fork():
-            return
+        if names and can_fork():
+            self._start(names, work)
+
+    def _start(self, names: list[str], work: Callable[[str], Any]) -> None:
         read_end, write_end = os.pipe()
         try:
+            import fcntl
+
             fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        except (AttributeError, OSError):
+        except (ImportError, AttributeError, OSError):
             pass  # a smaller pipe only lets the helper run less far ahead
         gc.freeze()  # the helper then copies fewer of the build's memory pages by collecting
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # too many processes, say: the build computes everything itself
+            pid = -1
         if pid == 0:  # the helper: it never returns, and runs none of the build's exit handlers
-            os.close(read_end)
-            _help(names, work, write_end)
+            try:
+                os.close(read_end)
+                _help(names, work, write_end)
+            finally:
+                os._exit(1)
         gc.unfreeze()
         os.close(write_end)
-        self._names = set(names)
-        self._stream = os.fdopen(read_end, "rb")
-        self._stop = weakref.finalize(self, _stop, pid, self._stream)  # also if the build fails, or at exit
+        if pid < 0:
+            os.close(read_end)
+            return
+        self._names, self._read_end = set(names), read_end
+        self._stop = weakref.finalize(self, _stop, pid, read_end)  # also if the build fails, or at exit
+        _running.add(self)
 
-    def take(self, name: str) -> Any | None:
+    def take(self, name: str) -> Sent | None:
         """The helper's result for ``name``, waiting for it if the helper has not got that far;
         None when it sent nothing for it or has stopped."""
         if name in self._results:
             return self._results.pop(name)
-        while name in self._names and self._stream is not None:
-            line = self._stream.readline()
-            if not line.endswith(b"\n"):
+        while name in self._names:
+            line = self._next_line()
+            if line is None:
                 self.close()
                 break
             try:
-                done, result = json.loads(line)
+                done, result, log = json.loads(line)
             except ValueError:
                 self.close()
                 break
             self._names.discard(done)
+            sent = Sent(result, log) if result is not None else None
             if done == name:
-                return result
-            if result is not None:
-                self._results[done] = result
+                return sent
+            if sent is not None:
+                self._results[done] = sent
         return None
+
+    def _next_line(self) -> bytes | None:
+        """The helper's next line; None at its end, or when it said nothing for PATIENCE s."""
+        while b"\n" not in self._buffer:
+            ready, _, _ = select.select([self._read_end], [], [], PATIENCE)
+            chunk = os.read(self._read_end, 1 << 16) if ready else b""
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
 
     def close(self) -> None:
         """Stop the helper (done or not) and let it go."""
         if self._stop is not None:
             self._stop()
-        self._stream, self._names, self._results = None, set(), {}
+        _running.discard(self)
+        self._names, self._results, self._buffer = set(), {}, b""
 
 
-def _stop(pid: int, stream: IO[bytes]) -> None:
-    stream.close()
+def _stop(pid: int, read_end: int) -> None:
+    os.close(read_end)
     try:
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):  # gone already, or reaped for us (SIGCHLD ignored)
         pass
-    os.waitpid(pid, 0)
 
 
 def _help(names: list[str], work: Callable[[str], Any], write_end: int) -> None:
-    """The helper's whole life: a line of JSON [name, result] for each name, then exit. Its
-    output goes nowhere (logging still runs, so ``work`` can tell a warning): what it would
-    warn about, the build finds again when it computes that item itself."""
+    """The helper's whole life: a line of JSON [name, result, log] for each name, then exit.
+    It writes nothing anywhere else: its log lines go back to the build with the result, and
+    its standard output and error go nowhere."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, 1)
+    os.dup2(nowhere, 2)
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        if isinstance(logger, logging.Logger):
+            logger.handlers = []
     status = 1
-    try:
-        nowhere = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(nowhere, 1)
-        os.dup2(nowhere, 2)
-        with os.fdopen(write_end, "wb") as out:
-            for name in names:
+    with os.fdopen(write_end, "wb") as out:
+        for name in names:
+            with Recorder() as recorder:
                 try:
                     result = work(name)
                 except Exception:  # the build meets the same error when it computes the page
                     result = None
-                out.write(json.dumps([name, result], ensure_ascii=False, default=str).encode() + b"\n")
-                out.flush()
+            out.write(json.dumps([name, result, recorder.lines], ensure_ascii=False, default=str).encode() + b"\n")
+            out.flush()
         status = 0
-    finally:
-        os._exit(status)
+    os._exit(status)

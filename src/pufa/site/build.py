@@ -35,7 +35,7 @@ from pufa.privacy import scanner
 from pufa.privacy.masking import masking_memo
 from pufa.privacy.sources import load_allowed_numbers, where_written
 from pufa.shared import clock
-from pufa.shared.ahead import Ahead
+from pufa.shared.ahead import Ahead, stop_all
 from pufa.shared.cache import Memo, content_hash, folder_stamp, library_versions
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import WriteError, unfinished_change, write_atomic
@@ -189,6 +189,7 @@ class SiteBuild:
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
         """The build for MkDocs' configuration; ``command`` is build, serve or gh-deploy."""
         search.require_segmenter()
+        stop_all()  # an earlier build's helpers, if it failed on the way
         root = Path(config["config_file_path"]).parent
         return cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
 
@@ -236,10 +237,13 @@ class SiteBuild:
         here), and the disclosure feed, which shows them, added to the feeds."""
         if self._masking is None:
             return
-        sent = self._masking.take("shown texts") or {}
-        for key, masked in sent.items():
+        sent = self._masking.take("shown texts")
+        if sent is not None:
+            sent.replay()
+        masked_texts = sent.result if sent is not None else {}
+        for key, masked in masked_texts.items():
             self._names.put(key, masked)
-        log.debug("pufa: 辅助进程遮盖了 %d 段文字", len(sent))
+        log.debug("pufa: 辅助进程遮盖了 %d 段文字", len(masked_texts))
         self._masking.close()
         self._masking = None
         self.syndication.add(disclosure_feed(self.disclosure, self.syndication.settings.site_name))
@@ -324,6 +328,7 @@ class SiteBuild:
         if self._body_problems:
             if self._page_scan is not None:
                 self._page_scan.close()
+            stop_all()
             raise ContentError(self._body_problems)
         if self.conversions is not None:
             self.conversions.close()  # every page is converted

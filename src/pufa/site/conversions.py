@@ -17,12 +17,11 @@ does; a page whose conversion warned there is converted again here, so the warni
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypedDict
 
-from pufa.shared.ahead import Ahead
+from pufa.shared.ahead import Ahead, Recorder, replay
 from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions
 from pufa.shared.timing import log
 
@@ -32,14 +31,16 @@ LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")
 
 class Converted(TypedDict):
     """What converting one page gave: its HTML, its table of contents (MkDocs' toc tokens:
-    level, id, name, children), the title of its first heading, the ids it holds and the
-    anchors it links to in other pages (by their source path)."""
+    level, id, name, children), the title of its first heading, the ids it holds, the
+    anchors it links to in other pages (by their source path) and the lines it logged below
+    a warning (logged again whenever it is taken: MkDocs notes links it cannot check)."""
 
     content: str
     toc: list[dict[str, Any]]
     title: str | None
     anchors: list[str]
     links: dict[str, dict[str, str]]
+    log: list[list[Any]]
 
 
 def _is_converted(value: Any) -> bool:
@@ -50,11 +51,14 @@ def _is_converted(value: Any) -> bool:
         and (value.get("title") is None or isinstance(value.get("title"), str))
         and isinstance(value.get("anchors"), list)
         and isinstance(value.get("links"), dict)
+        and isinstance(value.get("log"), list)
+        and all(isinstance(line, list) and len(line) == 3 and isinstance(line[0], str) and isinstance(line[1], int)
+                and isinstance(line[2], str) for line in value["log"])
     )
 
 
 class Conversions:
-    """The conversions of one build: ``find`` before converting a page, ``keep`` after."""
+    """The conversions of one build: ``render`` each page."""
 
     def __init__(self, config_file: Path, files: Iterable[tuple[str, str]]):
         """``files``: every file of the site as (source path, address)."""
@@ -94,16 +98,17 @@ class Conversions:
         found = self.memo.lookup(key)
         if found is None and self._ahead is not None:
             sent = self._ahead.take(page.file.src_uri)
-            if sent is not None and sent[0] == key:  # else the page is not as the helper read it
-                found = sent[1]
+            if sent is not None and sent.result[0] == key:  # else the page is not as the helper read it
+                found = sent.result[1]
                 self._from_helper += 1
                 self.memo.put(key, found)
         if found is None:
-            with warnings_logged() as warnings:
+            with Recorder() as recorder:
                 type(page).render(page, config, files)
-            if not warnings.count:  # a warning must show (and fail a strict build) every time
-                self.memo.put(key, _converted(page))
+            if not recorder.warnings:  # a warning must show (and fail a strict build) every time
+                self.memo.put(key, _converted(page, recorder.lines))
             return
+        replay(found["log"])
         page.content, page.toc, page._title_from_render = found["content"], make_toc(found["toc"]), found["title"]
         page.present_anchor_ids = set(found["anchors"])
         if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:  # as Page.render does
@@ -120,9 +125,9 @@ class Conversions:
         key = self._key(page.file.src_uri, page.markdown)
         if self.memo.lookup(key) is not None:
             return None
-        with warnings_logged() as warnings:
+        with Recorder() as recorder:
             type(page).render(page, config, files)
-        converted = None if warnings.count else [key, _converted(page)]
+        converted = None if recorder.warnings else [key, _converted(page, recorder.lines)]
         page.content = None  # the helper keeps no page it has sent
         return converted
 
@@ -131,10 +136,10 @@ def _toc_tokens(items: Iterable[Any]) -> list[dict[str, Any]]:
     return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
 
 
-def _converted(page: Any) -> Converted:
+def _converted(page: Any, log: list[list[Any]]) -> Converted:
     links = {file.src_uri: dict(anchors) for file, anchors in (page.links_to_anchors or {}).items()}
     return Converted(content=page.content, toc=_toc_tokens(page.toc), title=page._title_from_render,
-                     anchors=sorted(page.present_anchor_ids or ()), links=links)
+                     anchors=sorted(page.present_anchor_ids or ()), links=links, log=log)
 
 
 def _validation_mode() -> str:
@@ -144,27 +149,3 @@ def _validation_mode() -> str:
     hide a warning from the next ordinary one."""
     level = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel()
     return "debug" if level <= logging.DEBUG else "quiet" if level > logging.WARNING else "checked"
-
-
-class _Count(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-@contextmanager
-def warnings_logged() -> Iterator[_Count]:
-    """Counts the warnings any logger reports inside the block (``.count``): MkDocs' own
-    logger, which does not pass its records on, and every other (Markdown's, an extension's)."""
-    counter = _Count()
-    loggers = (logging.getLogger(), logging.getLogger("mkdocs"))
-    for logger in loggers:
-        logger.addHandler(counter)
-    try:
-        yield counter
-    finally:
-        for logger in loggers:
-            logger.removeHandler(counter)
