@@ -99,6 +99,8 @@ class Conversions:
         if found is None and self._ahead is not None:
             sent = self._ahead.take(page.file.src_uri)
             if sent is not None and sent.result[0] == key:  # else the page is not as the helper read it
+                # Only the conversion's own lines are logged again (in found["log"], below): the
+                # helper's other lines came from reading the page, which the build did itself.
                 found = sent.result[1]
                 self._from_helper += 1
                 self.memo.put(key, found)
