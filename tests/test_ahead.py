@@ -77,6 +77,23 @@ def test_a_fork_that_fails_leaves_the_work_to_the_build(monkeypatch):
     assert ahead.take("一") is None and gc.isenabled() and gc.get_freeze_count() == 0
 
 
+def test_no_helper_is_forked_when_turned_off_or_when_threads_run():
+    before = children()
+    with environment(PUFA_SINGLE_PROCESS="1"):
+        ahead = Ahead(["一"], lambda name: name)
+    assert children() == before and ahead.take("一") is None
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        ahead = Ahead(["一"], lambda name: name)
+        assert children() == before and ahead.take("一") is None
+    finally:
+        stop.set()
+        thread.join()
+
+
 def test_what_the_helper_logged_is_logged_by_the_build_when_it_takes_the_result(capfd):
     import logging
 
