@@ -20,7 +20,6 @@ from pufa.content.registry import Registries
 from pufa.shared.ahead import Ahead
 from pufa.shared.cache import Memo, content_hash, library_versions, stamp
 from pufa.shared.errors import PufaError
-from pufa.shared.timing import log
 
 
 class SearchError(PufaError):
@@ -150,21 +149,17 @@ class RememberedEntries:
         self._index, self._memo, self._segments = index, memo, segments
         self._make = index.add_entry_from_context
         self._ahead: Ahead | None = None
-        self._from_helper = 0
         index.add_entry_from_context = self.add_entry_from_context
 
     def add_entry_from_context(self, page: Any) -> None:
         key = _page_key(page)
         found = self._memo.lookup(key)
-        if found is None and self._ahead is not None:
-            sent = self._ahead.take(page.file.src_uri)
-            if sent is not None and sent.result[0] == key:  # else the page changed since the helper read it
-                sent.replay()
-                found = sent.result[1]
-                self._from_helper += 1
-                if self._segments is not None:
-                    for text, words in sent.result[2].items():
-                        self._segments.put(text, words)
+        sent = self._ahead.take_matching(page.file.src_uri, key) if found is None and self._ahead else None
+        if sent is not None:
+            found, segments = sent
+            if self._segments is not None:
+                for text, words in segments.items():
+                    self._segments.put(text, words)
         if found is None:
             found = self._made(page)
         self._memo.put(key, found)
@@ -174,14 +169,13 @@ class RememberedEntries:
         """Index ``pages`` (every page, in the order the build will come to them) in a helper."""
         by_name = {page.file.src_uri: page for page in pages}
         self.close()
-        self._ahead = Ahead(by_name, lambda name: self._indexed_in_helper(by_name[name]))
+        self._ahead = Ahead(by_name, lambda name: self._indexed_in_helper(by_name[name]), "pufa: 辅助进程为搜索索引了 %d 个页面")
 
     def close(self) -> None:
         """Stop the helper, if one is working."""
         if self._ahead is not None:
             self._ahead.close()
             self._ahead = None
-            log.debug("pufa: 辅助进程为搜索索引了 %d 个页面", self._from_helper)
 
     def _made(self, page: Any) -> list[dict[str, Any]]:
         """The entries Material makes of ``page``, as plain JSON (as the memo keeps them)."""

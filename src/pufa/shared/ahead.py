@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pufa.shared.timing import log
+
 PIPE_BYTES = 1 << 20
 """How far ahead the helper may get, in bytes of results the build has not read yet."""
 
@@ -98,9 +100,11 @@ def stop_all() -> None:
 
 class Ahead:
     """``work(name)`` for each of ``names``, done in a forked helper; ``take(name)`` in the
-    same order. ``work`` returns a JSON value, or None for nothing to send."""
+    same order. ``work`` returns a JSON value, or None for nothing to send. ``done``: a debug
+    line logged on ``close`` with how many results ``take_matching`` gave (%d)."""
 
-    def __init__(self, names: Iterable[str], work: Callable[[str], Any]):
+    def __init__(self, names: Iterable[str], work: Callable[[str], Any], done: str = ""):
+        self._done, self._matched = done, 0
         self._names: set[str] = set()
         self._results: dict[str, Sent] = {}
         self._buffer = b""
@@ -161,6 +165,18 @@ class Ahead:
                 self._results[done] = sent
         return None
 
+    def take_matching(self, name: str, key: str, log_lines: bool = True) -> list[Any] | None:
+        """For a ``work`` that sends [key, ...]: the rest of the helper's result for ``name``
+        (with the lines it logged meanwhile logged here, unless not ``log_lines``) if it was
+        made for ``key``; else None (the page changed since the helper read it, or nothing came)."""
+        sent = self.take(name)
+        if sent is None or sent.result[0] != key:
+            return None
+        if log_lines:
+            sent.replay()
+        self._matched += 1
+        return sent.result[1:]
+
     def _next_line(self) -> bytes | None:
         """The helper's next line; None at its end, or when it said nothing for PATIENCE s."""
         while b"\n" not in self._buffer:
@@ -176,6 +192,9 @@ class Ahead:
         """Stop the helper (done or not) and let it go."""
         if self._stop is not None:
             self._stop()
+        if self._done:
+            log.debug(self._done, self._matched)
+            self._done = ""
         _running.discard(self)
         self._names, self._results, self._buffer = set(), {}, b""
 

@@ -23,7 +23,6 @@ from typing import Any, TypedDict
 
 from pufa.shared.ahead import Ahead, Recorder, replay
 from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions
-from pufa.shared.timing import log
 
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")
 """The libraries that turn a page's Markdown into HTML (Material's templates come later)."""
@@ -70,7 +69,6 @@ class Conversions:
         self._files = content_hash(*(f"{src}\n{url}" for src, url in sorted(files)))
         self._mode = _validation_mode()
         self._ahead: Ahead | None = None
-        self._from_helper = 0
 
     def _key(self, src_uri: str, markdown: str) -> str:
         return content_hash(self._files, self._mode, src_uri, markdown)
@@ -80,14 +78,14 @@ class Conversions:
         in a helper process, with MkDocs' ``config`` and ``files``."""
         shared = {page.file.src_uri: page for number, page in enumerate(pages) if number % 2}
         self.close()
-        self._ahead = Ahead(shared, lambda name: self._converted_in_helper(shared[name], config, files))
+        self._ahead = Ahead(shared, lambda name: self._converted_in_helper(shared[name], config, files),
+                            "pufa: 辅助进程转换了 %d 个页面")
 
     def close(self) -> None:
         """Stop the helper, if one is working (once every page is converted)."""
         if self._ahead is not None:
             self._ahead.close()
             self._ahead = None
-            log.debug("pufa: 辅助进程转换了 %d 个页面", self._from_helper)
 
     def render(self, page: Any, make_toc: Callable[[list[dict[str, Any]]], Any], config: Any, files: Any) -> None:
         """What MkDocs' ``Page.render(config, files)`` does to ``page``, from what an earlier
@@ -96,14 +94,12 @@ class Conversions:
         unless it warned."""
         key = self._key(page.file.src_uri, page.markdown)
         found = self.memo.lookup(key)
-        if found is None and self._ahead is not None:
-            sent = self._ahead.take(page.file.src_uri)
-            if sent is not None and sent.result[0] == key:  # else the page is not as the helper read it
-                # Only the conversion's own lines are logged again (in found["log"], below): the
-                # helper's other lines came from reading the page, which the build did itself.
-                found = sent.result[1]
-                self._from_helper += 1
-                self.memo.put(key, found)
+        # Only the conversion's own lines are logged again (in found["log"], below): the helper's
+        # other lines came from reading the page, which the build did itself.
+        sent = self._ahead.take_matching(page.file.src_uri, key, log_lines=False) if found is None and self._ahead else None
+        if sent is not None:
+            found = sent[0]
+            self.memo.put(key, found)
         if found is None:
             with Recorder() as recorder:
                 type(page).render(page, config, files)
