@@ -66,7 +66,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 def on_env(env, config, files):  # every page is rendered and nothing written yet: fill in the feeds
     with _reported():
-        for path, text in _build.finish_rendering(f.page for f in files.documentation_pages()).items():
+        for path, text in _build.finish_rendering((f.page for f in files.documentation_pages()), env, config).items():
             files.get_file_from_path(path).content_string = text
     return env
 

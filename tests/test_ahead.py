@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -136,8 +137,7 @@ def test_a_build_with_helpers_is_byte_identical_to_one_without(tmp_path: Path):
     pages = len(re.findall(r"Building page ", built.stderr))
     assert converted >= pages // 2 - 1 and indexed == pages and masked > 0, (converted, indexed, masked, pages)
 
-    for cache in (project / ".cache").iterdir():
-        cache.unlink()
+    shutil.rmtree(project / ".cache")
     single = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "single")],
                             cwd=project, env={**env, "PUFA_SINGLE_PROCESS": "1"}, capture_output=True, text=True, timeout=600)
     assert single.returncode == 0, single.stderr[-3000:]
@@ -156,8 +156,7 @@ def test_a_warning_in_a_page_the_helper_converted_still_fails_a_strict_build(tmp
     for article in articles:
         article.write_text(article.read_text(encoding="utf-8") + "\n另见[旧文](../不存在的页面.md)。\n", encoding="utf-8")
     helped = run_cli_build(project, site=tmp_path / "helped")
-    for cache in (project / ".cache").iterdir():
-        cache.unlink()
+    shutil.rmtree(project / ".cache")
     with environment(PUFA_SINGLE_PROCESS="1"):
         single = run_cli_build(project, site=tmp_path / "single")
     assert helped.returncode == single.returncode == 1
@@ -181,8 +180,7 @@ def test_a_page_that_logs_a_note_logs_it_whether_a_helper_or_the_cache_converted
 
     helped = run_cli_build(project, site=tmp_path / "helped")
     warm = run_cli_build(project, site=tmp_path / "warm")
-    for cache in (project / ".cache").iterdir():
-        cache.unlink()
+    shutil.rmtree(project / ".cache")
     with environment(PUFA_SINGLE_PROCESS="1"):
         single = run_cli_build(project, site=tmp_path / "single")
     assert helped.returncode == warm.returncode == single.returncode == 0, helped.output[-2000:]

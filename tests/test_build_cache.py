@@ -6,7 +6,13 @@ import json
 import logging
 from pathlib import Path
 
+import re
+from types import SimpleNamespace
+
 import jieba
+import jinja2
+import material
+import mkdocs
 import pytest
 from conftest import copy_sample_project, run_build
 
@@ -16,10 +22,11 @@ from pufa.cli import main
 from pufa.site import build as build_module
 from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
-from pufa.shared.cache import Memo, content_hash
+from pufa.shared.cache import FolderMemo, Memo, content_hash
+from pufa.site.renderings import RememberedRenderings
 
 CACHES = ["conversions.json", "front-matter.json", "generated-pages.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
-          "search-entries.json", "search-segments.json", "text-citations.json"]
+          "rendered-pages", "search-entries.json", "search-segments.json", "text-citations.json"]
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -37,7 +44,18 @@ def test_a_build_with_its_caches_is_byte_identical_to_a_cold_one(tmp_path: Path)
     assert warm.returncode == 0, warm.output
     assert files_of(warm.site) == files_of(cold.site)
 
-    for cache in (project / ".cache").iterdir():  # damaged, from another version of pufa, or planted
+    renderings = sorted((project / ".cache" / "rendered-pages").iterdir())
+    assert len(renderings) == len([name for name in files_of(cold.site) if name.endswith(".html")]) - 1  # all but 404.html
+    kept = [rendering.read_bytes() for rendering in renderings]
+    for number, rendering in enumerate(renderings):  # planted, cut short, or moved to another page's key
+        signature, _, page = kept[number].partition(b"\n")
+        if number % 3 == 0:
+            rendering.write_bytes(signature + b"\n" + page.replace(b"</body>", b"<script>alert(1)</script></body>"))
+        elif number % 3 == 1:
+            rendering.write_bytes(signature + b"\n" + page[: len(page) // 2])
+        else:
+            rendering.write_bytes(kept[number - 1])
+    for cache in (project / ".cache").glob("*.json"):  # damaged, from another version of pufa, or planted
         stored = json.loads(cache.read_text(encoding="utf-8").split("\n", 1)[1])
         if "segments" in cache.name:
             cache.write_text(json.dumps({"versions": {"pufa": "0"}, "entries": stored["entries"]}), encoding="utf-8")
@@ -198,9 +216,13 @@ def test_the_cache_holds_nothing_personal(tmp_path: Path):
     project = copy_sample_project(tmp_path / "project")
     assert run_build(project, site=tmp_path / "site").returncode == 0
     workers = {"马小兵", "郑大海", "刘春花"}
-    for cache in (project / ".cache").iterdir():
+    for cache in (project / ".cache").rglob("*"):
+        if cache.is_dir():
+            continue
         text = cache.read_text(encoding="utf-8")
-        assert not workers & set(json.loads(text.split("\n", 1)[1])["entries"]) and not any(name in text for name in workers), cache.name
+        if cache.suffix == ".json":
+            assert not workers & set(json.loads(text.split("\n", 1)[1])["entries"]), cache.name
+        assert not any(name in text for name in workers), cache.name
         assert not find_leaks(text, cache.name)
 
 
@@ -326,3 +348,128 @@ def test_front_matter_with_anchors_is_not_kept_and_a_number_too_long_is_a_syntax
     with pytest.raises(YamlSyntaxError) as caught:
         split_document(f"---\nissue: {'9' * 5000}\n---\n正文\n", Path("a.md"), memo)
     assert "数字过长" in caught.value.problem.message
+
+
+def _edited_footer(project: Path) -> None:
+    footer = project / "docs" / "overrides" / "partials" / "copyright.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("{{ gov.sponsor }}", "主办：{{ gov.sponsor }}"),
+                      encoding="utf-8")
+
+
+def _described_page_outside_the_nav(project: Path) -> None:
+    page = project / "docs" / "accessibility.md"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    page.write_text("---\ndescription: 本站无障碍的说明\n" + text[4:], encoding="utf-8")
+
+
+@pytest.mark.parametrize(("change", "changed"), [
+    (_edited_footer, lambda name: name.endswith(".html")), (_described_page_outside_the_nav, {"accessibility/index.html"}.__contains__),
+], ids=["theme", "head"])
+def test_a_change_to_the_theme_or_to_a_page_head_reaches_the_pages_it_touches(tmp_path: Path, change, changed):
+    """Theme renderings are kept by everything the templates read: an edited override (the
+    footer of every page) and front matter only <head> shows must come out as a cold build
+    makes them, on exactly the pages they touch."""
+    project = copy_sample_project(tmp_path / "project")
+    assert run_build(project, site=tmp_path / "first").returncode == 0
+    before = files_of(tmp_path / "first")
+    change(project)
+    warm = run_build(project, site=tmp_path / "warm")
+    (project / ".cache").rename(tmp_path / "old-cache")
+    cold = run_build(project, site=tmp_path / "cold")
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    after = files_of(warm.site)
+    assert after == files_of(cold.site)
+    assert {name for name in after if after[name] != before[name]} == {name for name in after if changed(name)}
+
+
+TEMPLATE_FOLDERS = [Path(material.__file__).parent / "templates", Path(mkdocs.__file__).parent / "templates",
+                    Path(__file__).parent.parent / "docs" / "overrides"]
+
+
+def test_no_template_reads_what_the_rendering_key_leaves_out():
+    """The kept renderings' key leaves out the build time, the list of every page and the
+    output folder (renderings.py): a template reading one would be kept stale."""
+    unread = re.compile(r"build_date_utc|(?<![.\w])pages\b|site_dir")
+    reading = [path.name for folder in TEMPLATE_FOLDERS for path in folder.rglob("*.html")
+               if any(unread.search(tag) for tag in re.findall(r"{[{%].*?[}%]}", path.read_text(encoding="utf-8"), re.S))]
+    assert reading == []
+    assert "sitemap.xml" not in [path.name for folder in TEMPLATE_FOLDERS for path in folder.rglob("*.html")]
+
+
+def _environment(tmp_path: Path, template: str):
+    environment = jinja2.Environment(loader=jinja2.DictLoader({"main.html": template}))
+    page = SimpleNamespace(
+        file=SimpleNamespace(src_uri="a.md", dest_uri="a/index.html"), url="a/", canonical_url=None, abs_url="/a/",
+        edit_url=None, title="甲", is_homepage=False, toc=[], meta={"description": "说明"}, previous_page=None,
+        next_page=None, content="<p>正文</p>")
+    nav = SimpleNamespace(items=[SimpleNamespace(title="甲", url="a/", is_page=True, file=page.file, meta={}, children=None)])
+    context = {"page": page, "nav": nav, "config": {"site_name": "站", "site_dir": str(tmp_path)}, "base_url": "..",
+               "extra_css": [], "extra_javascript": [], "pages": [], "build_date_utc": None, "mkdocs_version": "1"}
+    return environment, context
+
+
+def _renderings(project: Path, environment) -> RememberedRenderings:
+    renderings = RememberedRenderings(project, project / "mkdocs.yml", None, lambda html: html.replace("b>", "strong>"))
+    renderings.remember(environment, ["main.html"])
+    return renderings
+
+
+def test_a_rendering_is_kept_by_what_the_template_reads_and_only_when_it_can_be_told(tmp_path: Path, caplog):
+    environment, context = _environment(tmp_path, "<b>{{ page.title }}</b>{{ page.content }}{{ extra | default('') }}")
+    renderings = _renderings(tmp_path, environment)
+    assert environment.get_template("main.html").render(context) == "<strong>甲</strong><p>正文</p>"
+    assert renderings.finished == {"a/index.html"} and renderings.taken == 0
+    environment, _ = _environment(tmp_path, "{{ page.content }}")  # the same versions, another build
+    again = _renderings(tmp_path, environment)
+    assert environment.get_template("main.html").render(context) == "<strong>甲</strong><p>正文</p>" and again.taken == 1
+    for change in ({"page": SimpleNamespace(**{**vars(context["page"]), "content": "<p>改了</p>"})},
+                   {"page": SimpleNamespace(**{**vars(context["page"]), "meta": {"description": "另一个"}})},
+                   {"config": {"site_name": "另一个站"}}, {"extra": "多一项"}):
+        environment, _ = _environment(tmp_path, "{{ page.content }}")
+        changed = _renderings(tmp_path, environment)
+        environment.get_template("main.html").render({**context, **change})
+        assert changed.taken == 0, change
+    environment, _ = _environment(tmp_path, "{{ page.content }}")
+    same = _renderings(tmp_path, environment)
+    environment.get_template("main.html").render({**context, "config": {**context["config"], "site_dir": "elsewhere"}, "build_date_utc": 1})
+    assert same.taken == 1
+
+    for unkeyed in ({"extra": object()}, {"page": SimpleNamespace(**{**vars(context["page"]), "meta": {"x": object()}})}):
+        for build in range(2):
+            environment, _ = _environment(tmp_path, "{{ page.content }}")
+            renderings = _renderings(tmp_path, environment)
+            environment.get_template("main.html").render({**context, **unkeyed})
+            assert renderings.taken == 0 and renderings.finished == {"a/index.html"}
+    warned = jinja2.Environment(loader=jinja2.DictLoader({"main.html": "{{ warn() }}"}))
+    warned.globals["warn"] = lambda: logging.getLogger("mkdocs.test").warning("一条警告") or "x"
+    for build in range(2):
+        renderings = _renderings(tmp_path / "warned", warned)
+        assert warned.get_template("main.html").render(context) == "x" and renderings.taken == 0
+    assert caplog.text.count("一条警告") == 2
+
+
+def test_a_kept_rendering_counts_only_under_its_own_key_versions_and_signature(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    memo = FolderMemo(tmp_path, "test", {"lib": "1"})
+    memo.put("a" * 32, b"<p>one</p>")
+    memo.put("b" * 32, b"<p>two</p>")
+    assert FolderMemo(tmp_path, "test", {"lib": "1"}).get("a" * 32) == b"<p>one</p>"
+    assert FolderMemo(tmp_path, "test", {"lib": "2"}).get("a" * 32) is None
+    folder = tmp_path / ".cache" / "test"
+    (folder / ("b" * 32)).replace(folder / ("c" * 32))
+    assert FolderMemo(tmp_path, "test", {"lib": "1"}).get("c" * 32) is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    assert FolderMemo(tmp_path, "test", {"lib": "1"}).get("a" * 32) is None
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    for number in range(10):
+        memo.put(f"{number:032}", b"x")
+    later = FolderMemo(tmp_path, "test", {"lib": "1"})
+    later.get("a" * 32)
+    later.get(f"{0:032}")
+    later.prune()  # 12 files, 2 used: the other 10 go
+    assert sorted(path.name for path in folder.iterdir()) == [f"{0:032}", "a" * 32]
+    later.get(f"{0:032}")
+    FolderMemo(tmp_path, "test", {"lib": "1"}).prune()  # one that used nothing keeps nothing
+    assert list(folder.iterdir()) == []

@@ -117,7 +117,7 @@ def test_page_context_offers_the_site_feed_and_the_column_feed(build: SiteBuild)
     context = {"page": "页面"}
     assert build.page_context("ketang/2023/yi.md", context) is context and context["page"] == "页面"
     feeds = context["pufa_feeds"]
-    assert [feed.path for feed in feeds] == ["", "ketang/"]
+    assert [feed["path"] for feed in feeds] == ["", "ketang/"] and feeds[1]["name"] == "示例区人社普法 · 人社小课堂"
 
 
 def test_finish_compacts_the_index_and_deletes_files_with_personal_data(build: SiteBuild, tmp_path):

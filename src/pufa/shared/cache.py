@@ -212,3 +212,61 @@ def folder_stamp(root: Path, *folders: str) -> str:
 def stamp(*values: Hashable) -> str:
     """A short version string for settings a result depends on (a word list, a rule set)."""
     return content_hash(json.dumps(values, ensure_ascii=False, default=str))
+
+
+class FolderMemo:
+    """Large results by input, one file each in ``.cache/<name>/``: read only when asked
+    for, so a build does not hold every one in memory as a ``Memo`` would. Each file is
+    signed like a ``Memo``'s, over its key and the versions as well, so a file renamed to
+    another key or left by another version of the code is ignored."""
+
+    def __init__(self, root: Path, name: str, versions: Mapping[str, str]):
+        self.folder = root / CACHE_FOLDER / name
+        self._versions = stamp(code_version(), sorted(versions.items()))
+        self._signing_key = signing_key()
+        self._used: set[str] = set()
+
+    def _signed(self, key: str, value: bytes) -> bytes:
+        assert self._signing_key is not None
+        return _signature(self._signing_key, f"{self._versions}\n{key}\n".encode() + value).encode()
+
+    def get(self, key: str) -> bytes | None:
+        """The value kept for ``key`` (a content hash), or None."""
+        if self._signing_key is None:
+            return None
+        try:
+            signature, _, value = (self.folder / key).read_bytes().partition(b"\n")
+        except OSError:
+            return None
+        if not hmac.compare_digest(signature, self._signed(key, value)):
+            return None
+        self._used.add(key)
+        return value
+
+    def put(self, key: str, value: bytes) -> None:
+        """Keep ``value`` for ``key``; not durably (a file cut short is ignored for its signature)."""
+        if self._signing_key is None:
+            return
+        self._used.add(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temp = self.folder / f".{key}.{os.getpid()}"
+            temp.write_bytes(self._signed(key, value) + b"\n" + value)
+            os.replace(temp, self.folder / key)
+        except OSError:
+            pass  # a read-only checkout builds as well, only not faster next time
+
+    def prune(self) -> None:
+        """Delete what this build did not use once that is more than twice what it used, as
+        ``Memo.save`` keeps entries (`mkdocs serve` and `make site` take turns)."""
+        try:
+            names = [entry.name for entry in os.scandir(self.folder)]
+        except OSError:
+            return
+        unused = [name for name in names if name not in self._used]
+        if len(names) > 3 * len(self._used):
+            for name in unused:
+                try:
+                    (self.folder / name).unlink(missing_ok=True)
+                except OSError:
+                    pass

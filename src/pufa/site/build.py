@@ -47,6 +47,7 @@ from pufa.site.addresses import output_path, page_address  # noqa: F401 (page_ad
 from pufa.site.conversions import Conversions
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import ISLAND_START, Renderer
+from pufa.site.renderings import RememberedRenderings
 from pufa.site.theme_markup import repair_theme_markup
 from pufa.stats.pages import StatsPages
 from pufa.stats.report import build_report
@@ -184,6 +185,7 @@ class SiteBuild:
             isinstance(value, list) and len(value) == 2 and are_check_lists(value[0]) and isinstance(value[1], str))).load(root)
         self._page_scan: scanner.PageScan | None = None
         self.conversions: Conversions | None = None
+        self._renderings: RememberedRenderings | None = None
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
@@ -320,11 +322,13 @@ class SiteBuild:
         self.syndication.collect(src_uri, html)
         return html
 
-    def finish_rendering(self, pages: Iterable[Any] = ()) -> dict[str, str]:
-        """Once every page is rendered and nothing is written: refuse the build if a body
+    def finish_rendering(self, pages: Iterable[Any] = (), env: Any = None, config: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """Once every page is converted and nothing is written: refuse the build if a body
         holds what may not be published (naming article and line), else start indexing
-        ``pages`` (MkDocs' pages, in the order it writes them) for search in a helper process
-        and give every feed file's text by its path."""
+        ``pages`` (MkDocs' pages, in the order it writes them) for search in a helper process,
+        let the theme's templates (Jinja ``env``, of MkDocs' ``config``) take what earlier
+        builds rendered (see renderings.py) and give every feed file's text by its path."""
+        pages = list(pages)
         if self._body_problems:
             if self._page_scan is not None:
                 self._page_scan.close()
@@ -334,6 +338,10 @@ class SiteBuild:
             self.conversions.close()  # every page is converted
         if self._search is not None:
             self._search.index_ahead(pages)
+        if env is not None and config is not None:
+            self._renderings = RememberedRenderings(self.root, Path(config["config_file_path"]),
+                                                    getattr(config["theme"], "custom_dir", None), repair_theme_markup)
+            self._renderings.remember(env, {page.meta.get("template", "main.html") for page in pages})
         with timed("写订阅源"):
             return self.syndication.render()
 
@@ -361,8 +369,10 @@ class SiteBuild:
 
     def finish_page(self, html: str, dest_uri: str) -> str:
         """A page as it will be written at ``dest_uri``, repaired as ``finish_template`` repairs
-        one, and given to the privacy scan, which runs beside the rest of the build."""
-        html = repair_theme_markup(html)
+        one (unless its rendering was, see renderings.py), and given to the privacy scan,
+        which runs beside the rest of the build."""
+        if self._renderings is None or dest_uri not in self._renderings.finished:
+            html = repair_theme_markup(html)
         if self._page_scan is None:
             self._clean_files = scanner.clean_files_memo(self._allowed_codes()).load(self.root)
             self._page_scan = scanner.PageScan(self._allowed_codes(), self._clean_files)
@@ -377,7 +387,7 @@ class SiteBuild:
     def page_context(self, src_uri: str, context: dict[str, Any]) -> dict[str, Any]:
         """``context`` with what the theme overrides need for the page: the feeds it offers
         for autodiscovery."""
-        context["pufa_feeds"] = self.syndication.feeds_for_page(src_uri)
+        context["pufa_feeds"] = [{"path": feed.path, "name": feed.name} for feed in self.syndication.feeds_for_page(src_uri)]
         return context
 
     def search_words(self) -> list[str]:
@@ -417,6 +427,9 @@ class SiteBuild:
         conversions = self.conversions.memo if self.conversions else None
         if self._entries is not None and self._segments is not None:
             self._segments.keep_known()  # pages indexed from the entries' memo asked jieba nothing
+        if self._renderings is not None:
+            self._renderings.close()
+            log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
         for memo in (self._names, self._segments, self._entries, self._clean_files, self._bodies, self._site_pages, conversions):
             if memo is not None:
                 memo.save(self.root)

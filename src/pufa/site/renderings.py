@@ -1,0 +1,143 @@
+"""Pages as Material's templates rendered them, kept by everything the templates read.
+
+Rendering the theme (navigation, header, tabs, footer) is over half of a build that changed
+nothing, and of every `mkdocs serve` rebuild after one edit, though almost every page comes
+out as it did last time. A page's rendering depends on the page (its address, title, HTML,
+table of contents, front matter and neighbours), the navigation (titles, addresses and front
+matter of the pages in it: the theme marks the current page's place in it), the settings as
+the build holds them, what plugins and hooks add to the template's context, the theme's own
+templates (``custom_dir``) and the code of MkDocs, Material and Jinja: every one of these is
+in the key or the versions. A page whose context holds anything else (an object the key
+cannot spell out) is rendered every time, and so is one whose rendering logged a line.
+
+The renderings are files (``FolderMemo``), tens of megabytes at 2,000 articles, read only
+for the page being written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pufa.shared.ahead import Recorder
+from pufa.shared.cache import FolderMemo, content_hash, file_stamp, folder_stamp, library_versions
+
+LIBRARIES = ("mkdocs", "mkdocs-material", "Jinja2", "MarkupSafe")
+MKDOCS_CONTEXT = frozenset({"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
+                            "build_date_utc", "config", "page"})
+"""What MkDocs puts in every page's context. ``pages`` (every page's file) and
+``build_date_utc`` are not in the key: no template of Material or of this site reads them
+(a test keeps it so); ``mkdocs_version`` is in the versions, the rest below."""
+UNREAD_SETTINGS = frozenset({"site_dir"})
+"""Settings no template reads: a build into another folder renders the same pages."""
+
+
+class Unkeyed(Exception):
+    """A value the key cannot spell out: the page it belongs to is rendered anew."""
+
+
+def plain(value: Any, strict: bool = True) -> Any:
+    """``value`` as JSON data, for a key. An object that is not plain data raises Unkeyed,
+    or with ``strict`` off stands as its type's name (for the settings: their objects are
+    plugins and functions, which the settings file and the versions account for)."""
+    if value is None:
+        return None
+    for kind in (bool, int, float, str):  # a subclass (Markup) as its plain value
+        if isinstance(value, kind):
+            return kind(value)
+    if isinstance(value, Mapping):
+        return [[str(name), plain(item, strict)] for name, item in sorted(value.items(), key=lambda pair: str(pair[0]))]
+    if isinstance(value, (list, tuple)):
+        return [plain(item, strict) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json.dumps(plain(item, strict), ensure_ascii=False) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if strict:
+        raise Unkeyed(type(value).__qualname__)
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def _toc(items: Iterable[Any]) -> list[Any]:
+    return [[item.title, item.id, item.level, _toc(item.children)] for item in items]
+
+
+def _neighbour(page: Any) -> list[Any] | None:
+    return None if page is None else [page.url, page.title]
+
+
+def _navigation(items: Iterable[Any]) -> list[Any]:
+    """The navigation as the theme can see it: each item's kind, title and address, and the
+    front matter of the pages in it (the theme shows their icons and status)."""
+    shown: list[Any] = []
+    for item in items:
+        entry = [type(item).__name__, item.title, getattr(item, "url", None)]
+        if getattr(item, "is_page", False):
+            entry += [item.file.src_uri, plain(item.meta, strict=False)]
+        shown.append(entry + [_navigation(item.children or ())])
+    return shown
+
+
+class RememberedRenderings:
+    """The renderings of one build: put ``remember`` in front of the page templates. Each
+    page rendered is also finished (``finish``: a repair of the theme's markup, kept with
+    the rendering); ``finished`` holds the output path of every page that was."""
+
+    def __init__(self, root: Path, config_file: Path, custom_dir: str | None, finish: Callable[[str], str]):
+        theme = folder_stamp(Path(custom_dir).parent, Path(custom_dir).name) if custom_dir else ""
+        self.store = FolderMemo(root, "rendered-pages", {**library_versions(*LIBRARIES),
+                                                         "mkdocs.yml": file_stamp(config_file), "theme": theme})
+        self._site: str | None = None
+        self._finish = finish
+        self.finished: set[str] = set()
+        self.taken = 0
+
+    def remember(self, env: Any, templates: Iterable[str]) -> None:
+        """Let every template named in ``templates`` (of Jinja environment ``env``) take its
+        rendering of a page from what an earlier build kept, and keep what it renders anew."""
+        for name in set(templates):
+            template = env.get_template(name)
+            template.render = functools.partial(self._render, name, functools.partial(type(template).render, template))
+
+    def _render(self, name: str, render: Any, *args: Any, **kwargs: Any) -> str:
+        """What ``render(*args, **kwargs)`` gives; given one page's context, finished and kept by its key."""
+        context = args[0] if len(args) == 1 and not kwargs and isinstance(args[0], Mapping) else {}
+        page = context.get("page")
+        if page is None:
+            return render(*args, **kwargs)
+        self.finished.add(page.file.dest_uri)
+        key = self._key(name, context)
+        if key is not None:
+            kept = self.store.get(key)
+            if kept is not None:
+                self.taken += 1
+                return kept.decode("utf-8", "surrogatepass")
+        with Recorder() as recorder:
+            output = self._finish(render(context))
+        if key is not None and not recorder.lines:
+            self.store.put(key, output.encode("utf-8", "surrogatepass"))
+        return output
+
+    def _key(self, name: str, context: Mapping[str, Any]) -> str | None:
+        page = context["page"]
+        if self._site is None:  # the same for every page of the build: taken once
+            settings = {name: value for name, value in context["config"].items() if name not in UNREAD_SETTINGS}
+            self._site = content_hash(json.dumps([plain(settings, strict=False),
+                                                  _navigation(context["nav"].items)], ensure_ascii=False))
+        try:
+            own = [name, page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url,
+                   page.edit_url, page.title, page.is_homepage, _toc(page.toc), plain(page.meta),
+                   _neighbour(page.previous_page), _neighbour(page.next_page), context["base_url"],
+                   [str(path) for path in context["extra_css"]], [str(path) for path in context["extra_javascript"]],
+                   plain({name: value for name, value in context.items() if name not in MKDOCS_CONTEXT})]
+        except Unkeyed:
+            return None
+        return content_hash(self._site, json.dumps(own, ensure_ascii=False), page.content or "")
+
+    def close(self) -> None:
+        """After the build: drop renderings no longer asked for."""
+        self.store.prune()
