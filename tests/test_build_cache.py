@@ -425,7 +425,8 @@ def test_a_rendering_is_kept_by_what_the_template_reads_and_only_when_it_can_be_
     assert environment.get_template("main.html").render(context) == "<strong>甲</strong><p>正文</p>" and again.taken == 1
     for change in ({"page": SimpleNamespace(**{**vars(context["page"]), "content": "<p>改了</p>"})},
                    {"page": SimpleNamespace(**{**vars(context["page"]), "meta": {"description": "另一个"}})},
-                   {"config": {"site_name": "另一个站"}}, {"extra": "多一项"}):
+                   {"config": {"site_name": "另一个站"}}, {"extra": "多一项"},
+                   {"nav": SimpleNamespace(items=[SimpleNamespace(**{**vars(context["nav"].items[0]), "active": True})])}):
         environment, _ = _environment(tmp_path, "{{ page.content }}")
         changed = _renderings(tmp_path, environment)
         environment.get_template("main.html").render({**context, **change})

@@ -4,11 +4,12 @@ Rendering the theme (navigation, header, tabs, footer) is over half of a build t
 nothing, and of every `mkdocs serve` rebuild after one edit, though almost every page comes
 out as it did last time. A page's rendering depends on the page (its address, title, HTML,
 table of contents, front matter and neighbours), the navigation (titles, addresses and front
-matter of the pages in it: the theme marks the current page's place in it), the settings as
-the build holds them, what plugins and hooks add to the template's context, the theme's own
-templates (``custom_dir``) and the code of MkDocs, Material and Jinja: every one of these is
-in the key or the versions. A page whose context holds anything else (an object the key
-cannot spell out) is rendered every time, and so is one whose rendering logged a line.
+matter of the pages in it, and which items are marked active: the current page's place in
+it), the settings as the build holds them, what plugins and hooks add to the template's
+context, the theme's own templates (``custom_dir``) and the code of MkDocs, Material and
+Jinja: every one of these is in the key or the versions. A page whose context holds anything
+else (an object the key cannot spell out) is rendered every time, and so is one whose
+rendering logged a line.
 
 The renderings are files (``FolderMemo``), tens of megabytes at 2,000 articles, read only
 for the page being written.
@@ -82,6 +83,11 @@ def _navigation(items: Iterable[Any]) -> list[Any]:
     return shown
 
 
+def _active(items: Iterable[Any]) -> list[Any]:
+    """Where the navigation marks the current page: each active item's place, depth first."""
+    return [[number, _active(item.children or ())] for number, item in enumerate(items) if getattr(item, "active", False)]
+
+
 class RememberedRenderings:
     """The renderings of one build: put ``remember`` in front of the page templates. Each
     page rendered is also finished (``finish``: a repair of the theme's markup, kept with
@@ -131,7 +137,8 @@ class RememberedRenderings:
         try:
             own = [name, page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url,
                    page.edit_url, page.title, page.is_homepage, _toc(page.toc), plain(page.meta),
-                   _neighbour(page.previous_page), _neighbour(page.next_page), context["base_url"],
+                   _neighbour(page.previous_page), _neighbour(page.next_page), _active(context["nav"].items),
+                   context["base_url"],
                    [str(path) for path in context["extra_css"]], [str(path) for path in context["extra_javascript"]],
                    plain({name: value for name, value in context.items() if name not in MKDOCS_CONTEXT})]
         except Unkeyed:
