@@ -341,7 +341,7 @@ class SiteBuild:
         if env is not None and config is not None:
             self._renderings = RememberedRenderings(self.root, Path(config["config_file_path"]),
                                                     getattr(config["theme"], "custom_dir", None), repair_theme_markup)
-            self._renderings.remember(env, {page.meta.get("template", "main.html") for page in pages})
+            self._renderings.remember(env, [page.meta.get("template", "main.html") for page in pages])
         with timed("写订阅源"):
             return self.syndication.render()
 

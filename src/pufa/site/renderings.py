@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -105,8 +106,11 @@ class RememberedRenderings:
     def remember(self, env: Any, templates: Iterable[str]) -> None:
         """Let every template named in ``templates`` (of Jinja environment ``env``) take its
         rendering of a page from what an earlier build kept, and keep what it renders anew."""
-        for name in set(templates):
-            template = env.get_template(name)
+        for name in {name for name in templates if isinstance(name, str)}:
+            try:
+                template = env.get_template(name)
+            except Exception:  # noqa: BLE001 (a page's template: written by hand) MkDocs reports it on that page
+                continue
             template.render = functools.partial(self._render, name, functools.partial(type(template).render, template))
 
     def _render(self, name: str, render: Any, *args: Any, **kwargs: Any) -> str:
@@ -132,8 +136,10 @@ class RememberedRenderings:
         page = context["page"]
         if self._site is None:  # the same for every page of the build: taken once
             settings = {name: value for name, value in context["config"].items() if name not in UNREAD_SETTINGS}
-            self._site = content_hash(json.dumps([plain(settings, strict=False),
-                                                  _navigation(context["nav"].items)], ensure_ascii=False))
+            # The log level too: a -q build shows no warning, so it must not keep for an ordinary one.
+            level = str(logging.getLogger("mkdocs").getEffectiveLevel())
+            self._site = content_hash(level, json.dumps([plain(settings, strict=False), _navigation(context["nav"].items)],
+                                                        ensure_ascii=False))
         try:
             own = [name, page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url,
                    page.edit_url, page.title, page.is_homepage, _toc(page.toc), plain(page.meta),
