@@ -7,10 +7,12 @@ import logging
 from pathlib import Path
 
 import re
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import jieba
 import jinja2
+from markupsafe import Markup
 import material
 import mkdocs
 import pytest
@@ -23,7 +25,7 @@ from pufa.site import build as build_module
 from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
 from pufa.shared.cache import FolderMemo, Memo, content_hash
-from pufa.site.renderings import RememberedRenderings
+from pufa.site.renderings import RememberedRenderings, Unkeyed, plain
 
 CACHES = ["conversions.json", "front-matter.json", "generated-pages.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
           "rendered-pages", "search-entries.json", "search-segments.json", "text-citations.json"]
@@ -474,3 +476,61 @@ def test_a_kept_rendering_counts_only_under_its_own_key_versions_and_signature(t
     later.get(f"{0:032}")
     FolderMemo(tmp_path, "test", {"lib": "1"}).prune()  # one that used nothing keeps nothing
     assert list(folder.iterdir()) == []
+
+
+def test_a_key_tells_apart_values_a_template_prints_apart():
+    """Front matter reaches templates as YAML made it: a date-time and the same text quoted
+    print differently, and so do Markup and text, 1 and "1", a list and a tuple, and the
+    orders of a mapping."""
+    pairs = [(datetime(2024, 6, 1, 10), "2024-06-01T10:00:00"), (date(2024, 6, 1), "2024-06-01"),
+             (Markup("a&amp;b"), "a&amp;b"), (1, "1"), (1, True), (1, 1.0), ([1], (1,)), ({1: "x"}, {"1": "x"}),
+             ({"a": 1, "b": 2}, {"b": 2, "a": 1}), ({"x": [1]}, {"x": (1,)})]
+    for one, other in pairs:
+        assert json.dumps(plain(one)) != json.dumps(plain(other)), (one, other)
+    assert plain({"b", "a"}) == plain({"a", "b"})
+    with pytest.raises(Unkeyed):
+        plain({"x": object()})
+    assert plain({"x": object()}, strict=False) == ["builtins.dict", [["x", "<builtins.object>"]]]
+
+
+def test_a_linked_rendering_folder_is_neither_written_nor_pruned(tmp_path: Path, monkeypatch):
+    """A .cache/rendered-pages that links elsewhere (a pull request can bring a link) could
+    make the prune delete files anywhere: it is not used at all; and the prune deletes only
+    files named as the memo names them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    for number in range(10):
+        (victim / f"{number:032x}").write_text("important", encoding="utf-8")
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "test").symlink_to(victim, target_is_directory=True)
+    memo = FolderMemo(tmp_path, "test", {})
+    memo.put("a" * 32, b"<p>page</p>")
+    memo.prune()
+    assert sorted(path.name for path in victim.iterdir()) == [f"{number:032x}" for number in range(10)]
+    assert memo.get(f"{0:032x}") is None
+
+    (tmp_path / ".cache" / "test").unlink()
+    (tmp_path / ".cache" / "test").mkdir()
+    (tmp_path / ".cache" / "test" / "notes.txt").write_text("an engineer's file", encoding="utf-8")
+    FolderMemo(tmp_path, "test", {}).prune()
+    assert (tmp_path / ".cache" / "test" / "notes.txt").is_file()
+
+
+def test_a_rendering_is_not_taken_after_the_hook_or_the_environment_changed(tmp_path: Path):
+    hook = tmp_path / "hooks" / "site.py"
+    hook.parent.mkdir()
+    hook.write_text("x = 1\n", encoding="utf-8")
+
+    def rendered(globals_: dict[str, object]) -> int:
+        environment, context = _environment(tmp_path, "{{ page.content }}")
+        environment.globals.update(globals_)
+        renderings = RememberedRenderings(tmp_path, tmp_path / "mkdocs.yml", None, str, ["hooks/site.py"])
+        renderings.remember(environment, ["main.html"])
+        environment.get_template("main.html").render(context)
+        return renderings.taken
+
+    assert rendered({}) == 0 and rendered({}) == 1
+    hook.write_text("x = 2\n", encoding="utf-8")
+    assert rendered({}) == 0 and rendered({}) == 1
+    assert rendered({"added_by_a_plugin": str}) == 0

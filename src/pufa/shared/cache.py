@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sys
 from importlib.metadata import version
@@ -214,6 +215,10 @@ def stamp(*values: Hashable) -> str:
     return content_hash(json.dumps(values, ensure_ascii=False, default=str))
 
 
+_KEPT_NAME = re.compile(r"\.?[0-9a-f]{32}(\.[0-9]+)?")
+"""A file of a FolderMemo: a key (content_hash), or a key being written (.key.pid)."""
+
+
 class FolderMemo:
     """Large results by input, one file each in ``.cache/<name>/``: read only when asked
     for, so a build does not hold every one in memory as a ``Memo`` would. Each file is
@@ -223,7 +228,9 @@ class FolderMemo:
     def __init__(self, root: Path, name: str, versions: Mapping[str, str]):
         self.folder = root / CACHE_FOLDER / name
         self._versions = stamp(code_version(), sorted(versions.items()))
-        self._signing_key = signing_key()
+        # A linked folder (one a pull request could bring) is not used: ``prune`` deletes files.
+        linked = (root / CACHE_FOLDER).is_symlink() or self.folder.is_symlink()
+        self._signing_key = None if linked else signing_key()
         self._used: set[str] = set()
 
     def _signed(self, key: str, value: bytes) -> bytes:
@@ -258,9 +265,12 @@ class FolderMemo:
 
     def prune(self) -> None:
         """Delete what this build did not use once that is more than twice what it used, as
-        ``Memo.save`` keeps entries (`mkdocs serve` and `make site` take turns)."""
+        ``Memo.save`` keeps entries (`mkdocs serve` and `make site` take turns): files named
+        as this memo names them, and nothing else."""
+        if self._signing_key is None:
+            return
         try:
-            names = [entry.name for entry in os.scandir(self.folder)]
+            names = [entry.name for entry in os.scandir(self.folder) if _KEPT_NAME.fullmatch(entry.name)]
         except OSError:
             return
         unused = [name for name in names if name not in self._used]

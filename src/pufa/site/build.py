@@ -340,7 +340,8 @@ class SiteBuild:
             self._search.index_ahead(pages)
         if env is not None and config is not None:
             self._renderings = RememberedRenderings(self.root, Path(config["config_file_path"]),
-                                                    getattr(config["theme"], "custom_dir", None), repair_theme_markup)
+                                                    getattr(config["theme"], "custom_dir", None), repair_theme_markup,
+                                                    config.get("hooks") or ())
             self._renderings.remember(env, [page.meta.get("template", "main.html") for page in pages])
         with timed("写订阅源"):
             return self.syndication.render()

@@ -43,25 +43,29 @@ class Unkeyed(Exception):
 
 
 def plain(value: Any, strict: bool = True) -> Any:
-    """``value`` as JSON data, for a key. An object that is not plain data raises Unkeyed,
-    or with ``strict`` off stands as its type's name (for the settings: their objects are
+    """``value`` as JSON data that tells apart whatever a template could print apart: a
+    string from a date or from Markup with the same text, 1 from "1", a list from a tuple,
+    one order of a mapping from another. An object that is not plain data raises Unkeyed, or
+    with ``strict`` off stands as its type's name (for the settings: their objects are
     plugins and functions, which the settings file and the versions account for)."""
-    if value is None:
-        return None
-    for kind in (bool, int, float, str):  # a subclass (Markup) as its plain value
-        if isinstance(value, kind):
-            return kind(value)
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    for base in (bool, int, float, str):
+        if isinstance(value, base):  # Markup, an enumeration: their type and plain value
+            return [name, base(value)]
+    if isinstance(value, date):  # and datetime
+        return [name, value.isoformat()]
     if isinstance(value, Mapping):
-        return [[str(name), plain(item, strict)] for name, item in sorted(value.items(), key=lambda pair: str(pair[0]))]
+        return [name, [[plain(key, strict), plain(item, strict)] for key, item in value.items()]]
     if isinstance(value, (list, tuple)):
-        return [plain(item, strict) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(json.dumps(plain(item, strict), ensure_ascii=False) for item in value)
-    if isinstance(value, date):
-        return value.isoformat()
+        return [name, [plain(item, strict) for item in value]]
+    if isinstance(value, (set, frozenset)):  # printed in an order that changes from run to run anyway
+        return [name, sorted(json.dumps(plain(item, strict), ensure_ascii=False) for item in value)]
     if strict:
-        raise Unkeyed(type(value).__qualname__)
-    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+        raise Unkeyed(name)
+    return f"<{name}>"
 
 
 def _toc(items: Iterable[Any]) -> list[Any]:
@@ -79,7 +83,7 @@ def _navigation(items: Iterable[Any]) -> list[Any]:
     for item in items:
         entry = [type(item).__name__, item.title, getattr(item, "url", None)]
         if getattr(item, "is_page", False):
-            entry += [item.file.src_uri, plain(item.meta, strict=False)]
+            entry += [item.file.src_uri, item.meta]
         shown.append(entry + [_navigation(item.children or ())])
     return shown
 
@@ -94,11 +98,15 @@ class RememberedRenderings:
     page rendered is also finished (``finish``: a repair of the theme's markup, kept with
     the rendering); ``finished`` holds the output path of every page that was."""
 
-    def __init__(self, root: Path, config_file: Path, custom_dir: str | None, finish: Callable[[str], str]):
+    def __init__(self, root: Path, config_file: Path, custom_dir: str | None, finish: Callable[[str], str],
+                 hooks: Iterable[str] = ()):
+        """``hooks``: the settings' hook files, whose code may change what the templates get."""
         theme = folder_stamp(Path(custom_dir).parent, Path(custom_dir).name) if custom_dir else ""
-        self.store = FolderMemo(root, "rendered-pages", {**library_versions(*LIBRARIES),
-                                                         "mkdocs.yml": file_stamp(config_file), "theme": theme})
+        hook_code = [file_stamp(config_file.parent / hook) for hook in hooks]
+        self.store = FolderMemo(root, "rendered-pages", {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(config_file),
+                                                         "theme": theme, "hooks": ",".join(hook_code)})
         self._site: str | None = None
+        self._environment = ""
         self._finish = finish
         self.finished: set[str] = set()
         self.taken = 0
@@ -106,6 +114,8 @@ class RememberedRenderings:
     def remember(self, env: Any, templates: Iterable[str]) -> None:
         """Let every template named in ``templates`` (of Jinja environment ``env``) take its
         rendering of a page from what an earlier build kept, and keep what it renders anew."""
+        # What plugins and hooks may have added to the environment (their code: the versions).
+        self._environment = json.dumps([sorted(env.globals), sorted(env.filters), sorted(env.tests)])
         for name in {name for name in templates if isinstance(name, str)}:
             try:
                 template = env.get_template(name)
@@ -138,15 +148,15 @@ class RememberedRenderings:
             settings = {name: value for name, value in context["config"].items() if name not in UNREAD_SETTINGS}
             # The log level too: a -q build shows no warning, so it must not keep for an ordinary one.
             level = str(logging.getLogger("mkdocs").getEffectiveLevel())
-            self._site = content_hash(level, json.dumps([plain(settings, strict=False), _navigation(context["nav"].items)],
-                                                        ensure_ascii=False))
+            self._site = content_hash(level, self._environment, json.dumps(
+                plain([settings, _navigation(context["nav"].items)], strict=False), ensure_ascii=False))
         try:
-            own = [name, page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url,
-                   page.edit_url, page.title, page.is_homepage, _toc(page.toc), plain(page.meta),
-                   _neighbour(page.previous_page), _neighbour(page.next_page), _active(context["nav"].items),
-                   context["base_url"],
-                   [str(path) for path in context["extra_css"]], [str(path) for path in context["extra_javascript"]],
-                   plain({name: value for name, value in context.items() if name not in MKDOCS_CONTEXT})]
+            own = plain([name, page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url,
+                         page.edit_url, page.title, page.is_homepage, _toc(page.toc), page.meta,
+                         _neighbour(page.previous_page), _neighbour(page.next_page), _active(context["nav"].items),
+                         context["base_url"], [str(path) for path in context["extra_css"]],
+                         [str(path) for path in context["extra_javascript"]],
+                         {name: value for name, value in context.items() if name not in MKDOCS_CONTEXT}])
         except Unkeyed:
             return None
         return content_hash(self._site, json.dumps(own, ensure_ascii=False), page.content or "")
