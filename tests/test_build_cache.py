@@ -534,3 +534,15 @@ def test_a_rendering_is_not_taken_after_the_hook_or_the_environment_changed(tmp_
     hook.write_text("x = 2\n", encoding="utf-8")
     assert rendered({}) == 0 and rendered({}) == 1
     assert rendered({"added_by_a_plugin": str}) == 0
+
+
+def test_a_linked_cache_folder_is_not_written_through(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "test.json").write_text("someone's file", encoding="utf-8")
+    (tmp_path / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    memo = Memo("test", {})
+    memo.put("key", 1)
+    memo.save(tmp_path)
+    assert (elsewhere / "test.json").read_text(encoding="utf-8") == "someone's file"

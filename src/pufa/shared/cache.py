@@ -162,7 +162,7 @@ class Memo:
         if entries.keys() == self._known.keys():
             return
         key = signing_key()
-        if key is None:
+        if key is None or (root / CACHE_FOLDER).is_symlink():  # a link could lead the file anywhere
             return
         # Encoded once and written as bytes: the pages kept are tens of megabytes, and each
         # copy of them in memory raised the build's peak.
