@@ -64,7 +64,7 @@ def on_page_content(html: str, page, config, files) -> str:
     return _build.collect_html(page.file.src_uri, html)
 
 
-def on_env(env, config, files):  # every page is rendered and nothing written yet: fill in the feeds
+def on_env(env, config, files):  # every page converted, none written: fill in the feeds, reuse renderings
     with _reported():
         for path, text in _build.finish_rendering((f.page for f in files.documentation_pages()), env, config).items():
             files.get_file_from_path(path).content_string = text
