@@ -5,9 +5,10 @@ nothing, and of every `mkdocs serve` rebuild after one edit, though almost every
 out as it did last time. A page's rendering depends on the page (its address, title, HTML,
 table of contents, front matter and neighbours), the navigation (titles, addresses and front
 matter of the pages in it, and which items are marked active: the current page's place in
-it), the settings as the build holds them, what plugins and hooks add to the template's
-context, the theme's own templates (``custom_dir``) and the code of MkDocs, Material and
-Jinja: every one of these is in the key or the versions. A page whose context holds anything
+it), the settings as the build holds them, the log level, what plugins and hooks add to the
+template's context and to the Jinja environment, the theme's own templates (``custom_dir``)
+and the code of the hooks, MkDocs, Material and Jinja: every one of these is in the key or
+the versions. A page whose context holds anything
 else (an object the key cannot spell out) is rendered every time, and so is one whose
 rendering logged a line.
 
@@ -119,7 +120,7 @@ class RememberedRenderings:
         for name in {name for name in templates if isinstance(name, str)}:
             try:
                 template = env.get_template(name)
-            except Exception:  # noqa: BLE001 (a page's template: written by hand) MkDocs reports it on that page
+            except Exception:  # a page's template is written by hand: MkDocs reports it on that page
                 continue
             template.render = functools.partial(self._render, name, functools.partial(type(template).render, template))
 
