@@ -157,12 +157,12 @@ class Memo:
         that is not more than twice as much: `mkdocs serve` (drafts shown) and `make site`
         take turns without undoing each other's work, and deleted articles still drop out."""
         entries = self._used
-        if len(self._known) + len(self._used) <= 3 * len(self._used):
+        if _keeps_earlier(len(self._known) + len(self._used), len(self._used)):
             entries = {**self._known, **self._used}
         if entries.keys() == self._known.keys():
             return
         key = signing_key()
-        if key is None or (root / CACHE_FOLDER).is_symlink():  # a link could lead the file anywhere
+        if key is None or _linked(root, CACHE_FOLDER):
             return
         # Encoded once and written as bytes: the pages kept are tens of megabytes, and each
         # copy of them in memory raised the build's peak.
@@ -215,6 +215,23 @@ def stamp(*values: Hashable) -> str:
     return content_hash(json.dumps(values, ensure_ascii=False, default=str))
 
 
+def _keeps_earlier(total: int, used: int) -> bool:
+    """Whether what earlier builds used is kept beside what this one used (``total`` of
+    both): as long as it is not more than twice as much (see ``Memo.save``)."""
+    return total <= 3 * used
+
+
+def _linked(root: Path, *parts: str) -> bool:
+    """Whether the cache folder, or a folder in it, is a link: one a pull request could bring,
+    leading what is written (or pruned) there anywhere. Such a folder is not used."""
+    folder = root
+    for part in parts:
+        folder = folder / part
+        if folder.is_symlink():
+            return True
+    return False
+
+
 _KEPT_NAME = re.compile(r"\.?[0-9a-f]{32}(\.[0-9]+)?")
 """A file of a FolderMemo: a key (content_hash), or a key being written (.key.pid)."""
 
@@ -228,9 +245,7 @@ class FolderMemo:
     def __init__(self, root: Path, name: str, versions: Mapping[str, str]):
         self.folder = root / CACHE_FOLDER / name
         self._versions = stamp(code_version(), sorted(versions.items()))
-        # A linked folder (one a pull request could bring) is not used: ``prune`` deletes files.
-        linked = (root / CACHE_FOLDER).is_symlink() or self.folder.is_symlink()
-        self._signing_key = None if linked else signing_key()
+        self._signing_key = None if _linked(root, CACHE_FOLDER, name) else signing_key()  # prune deletes files
         self._used: set[str] = set()
 
     def _signed(self, key: str, value: bytes) -> bytes:
@@ -273,9 +288,8 @@ class FolderMemo:
             names = [entry.name for entry in os.scandir(self.folder) if _KEPT_NAME.fullmatch(entry.name)]
         except OSError:
             return
-        unused = [name for name in names if name not in self._used]
-        if len(names) > 3 * len(self._used):
-            for name in unused:
+        if not _keeps_earlier(len(names), len(self._used)):
+            for name in (name for name in names if name not in self._used):
                 try:
                     (self.folder / name).unlink(missing_ok=True)
                 except OSError:
