@@ -58,7 +58,8 @@ def main() -> int:
         done = time.perf_counter()
     result = results[0]
     print(f"{ROWS:,} rows ({size:.0f} MB): read and matched in {read - start:.2f} s, store written in "
-          f"{done - read:.2f} s, {done - start:.2f} s in all (goal < {GOAL_SECONDS:.0f} s)")
+          f"{done - read:.2f} s, {done - start:.2f} s in all, {ROWS / (done - start):,.0f} rows/s "
+          f"(goal < {GOAL_SECONDS:.0f} s, {ROWS / GOAL_SECONDS:,.0f} rows/s)")
     print(f"  matched {result.matched:,}, unmatched {len(result.unmatched):,}, skipped {sum(result.skipped.values()):,}")
     assert result.read == ROWS == result.matched + len(result.unmatched) + sum(result.skipped.values())
     assert len(result.snapshots) == 28, "every sample article's rows were added up into one snapshot"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from pufa.content.corpus import load_site
 from pufa.stats.importer import apply, import_file
@@ -61,6 +63,25 @@ def test_matching_by_link_path_and_title_and_never_guessing(matcher):
     assert by_title.article.slug == "jiabanfei-zenme-suan" and by_title.reason == "标题"
     missing = matcher.match(ReadRow("wechat", 2, day, 1, title="关于春节假期安排的通知"))
     assert missing.article is None and missing.reason == "找不到对应的文章"
+
+
+_SAMPLE_PATHS = ["ketang/2023/jiabanfei-zenme-suan", "anli/2024/no-such-case", "ketang/2019/old", "search"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_SAMPLE_PATHS),
+    st.sampled_from(["/{}/", "{}", "/{}/index.html", "https://pufa.example.gov.cn/{}/?from=a#top", " /{}/index.htm "]),
+    st.sampled_from(["", "/ketang/2019/old/", "ketang/2023/jiabanfei-zenme-suan", "/search"]),
+)
+def test_a_web_rows_page_alone_matches_as_the_whole_row_does(matcher, site_path, form, alias):
+    """The importer matches an old or odd address by its normalised path alone (there are
+    many); it must come to what matching the whole row comes to, aliases included."""
+    with_alias = ArticleMatcher(matcher.articles, {alias: "anli/2023/xiaban-tuzhong-jiaotong-shigu-gongshang"} if alias else {})
+    raw = form.format(site_path)
+    assume("/" in raw)  # the importer asks the whole row about an address without one
+    row = ReadRow("web", 2, date(2024, 6, 30), 1, path=raw)
+    assert with_alias.match_site_path(normalise_path(raw)) == with_alias.match(row)
 
 
 def write_wechat_export(path: Path, rows: list[list[object]]) -> Path:

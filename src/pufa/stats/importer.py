@@ -10,12 +10,14 @@ was read; the store and the list of unmatched rows are each replaced whole.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -274,19 +276,23 @@ def _fast_csv_rows(path: Path, format: str, as_of: date | None) -> Iterator[Read
         if not page.startswith(("/", "http")) and is_total_row(values):  # the regex only for odd rows
             yield Skipped(number, "合计行")
             continue
-        reads_text = values[reads_at].replace(",", "").strip()
-        if not (reads_text.isascii() and reads_text.isdigit()):
-            raise StatsImportError(f"{path.name} 第 {number} 行，“{reads_header}”列：“{values[reads_at]}”不是非负整数")
+        reads_text = values[reads_at]
+        if not (reads_text.isdigit() and reads_text.isascii()):  # "1,234" and " 12 " are rare: cleaned only then
+            reads_text = reads_text.replace(",", "").strip()
+            if not (reads_text.isascii() and reads_text.isdigit()):
+                raise StatsImportError(f"{path.name} 第 {number} 行，“{reads_header}”列：“{values[reads_at]}”不是非负整数")
         reads = int(reads_text)
         if reads > MAX_COUNT:
             _within_limit(reads, f"{path.name} 第 {number} 行，“{reads_header}”列")
         readers = None
         if readers_at is not None and readers_at < len(values):
-            readers_text = values[readers_at].replace(",", "").strip()
+            readers_text = values[readers_at]
+            if not (readers_text.isdigit() and readers_text.isascii()):
+                readers_text = readers_text.replace(",", "").strip()
             readers = int(readers_text) if readers_text.isascii() and readers_text.isdigit() else None  # 百度 writes --
             if readers is not None and readers > MAX_COUNT:
                 _within_limit(readers, f"{path.name} 第 {number} 行，访客数")
-        yield ReadRow("web", number, as_of, reads, readers, path=page)
+        yield ReadRow.web(number, as_of, reads, readers, page)
 
 
 def umami_rows(path: Path, as_of: date | None) -> Iterator[ReadRow | Skipped]:
@@ -364,6 +370,22 @@ def _cumulative(daily: int, since: date, article: Article, known: Mapping[tuple[
     return f"每日数据缺少 {base_day.isoformat()} 的累计阅读数作为基数，请先导入截至该日的数据"
 
 
+_UNDECIDED = object()
+
+
+def _decide(row: ReadRow, page: object, matcher: ArticleMatcher) -> tuple[Match, str] | None:
+    """A page's match and article key; None for a web page that is not an article's address."""
+    if row.source != "web":
+        match = matcher.match(row)
+    elif not (isinstance(page, str) and _ARTICLE_PATH.match(page)) and not matcher.has_path_alias(page):
+        return None
+    elif isinstance(page, str) and "/" in row.path and "mp.weixin.qq.com" not in row.path:
+        match = matcher.match_site_path(page)  # old addresses are many, and each is its own page
+    else:
+        match = matcher.match(row)
+    return match, article_key(match.article) if match.article else ""
+
+
 def import_file(
     path: Path, matcher: ArticleMatcher, format: str | None = None, as_of: date | None = None,
     known: Mapping[tuple[str, str, date], Snapshot] | None = None, today: date | None = None,
@@ -381,41 +403,43 @@ def import_file(
             "umami": lambda: umami_rows(path, day),
         }.get(format, lambda: web_rows(path, format, day))()
         result = Reconciliation(path.name, format)
-        cache: dict[tuple[str | None, ...], Match] = {}
+        pages: dict[object, tuple[Match, str] | None] = {}  # one decision per page, None: not an article
+        totals: dict[tuple[str, str, date], list] = {}  # snapshot → [reads, readers], added up
         daily: dict[tuple[str, str, date], list] = {}  # getarticlesummary: summed before the base is added
-        not_articles = 0  # most rows of a web export: counted here, once, not row by row
+        read = not_articles = 0  # most rows of a web export are not articles: counted, not kept
         for item in rows:
-            result.read += 1
+            read += 1
             if isinstance(item, Skipped):
                 result.skipped[item.reason] += 1
                 continue
-            if item.source == "web":
-                key_path = normalise_path(item.path or "")
-                if (key_path is None or not _ARTICLE_PATH.match(key_path)) and not matcher.has_path_alias(key_path):
-                    not_articles += 1
-                    continue
-                key: tuple[str | None, ...] = (key_path,)  # /x/?from=a and /x/index.html are one page: match it once
-            else:
-                key = (item.url, item.path, item.title)
-            match = cache.get(key)
-            if match is None:
-                match = cache[key] = matcher.match(item)
+            # /x/?from=a and /x/index.html are one page: decided once
+            page = normalise_path(item.path or "") if item.source == "web" else (item.url, item.path, item.title)
+            decision = pages.get(page, _UNDECIDED)
+            if decision is _UNDECIDED:
+                decision = pages[page] = _decide(item, page, matcher)
+            if decision is None:
+                not_articles += 1
+                continue
+            match, key = decision
             if match.article is None:
                 (result.ambiguous if "无法确定" in match.reason else result.unmatched).append((item, match.reason))
                 continue
-            snapshot_key = (article_key(match.article), item.source, item.as_of)
+            snapshot_key = (key, item.source, item.as_of)
             if item.daily_from is not None:
                 entry = daily.setdefault(snapshot_key, [match.article, item.daily_from, 0, 0])
                 entry[2] += item.reads
                 entry[3] += 1
                 continue
             result.matched += 1
-            reads, readers = item.reads, item.readers
-            earlier = result.snapshots.get(snapshot_key)
-            if earlier:  # one page under several URLs, or one article sent out twice
-                reads += earlier.reads
-                readers = None if readers is None or earlier.readers is None else readers + earlier.readers
-            result.snapshots[snapshot_key] = Snapshot(snapshot_key[0], item.source, item.as_of, reads, readers)
+            figures = totals.get(snapshot_key)
+            if figures is None:
+                totals[snapshot_key] = [item.reads, item.readers]
+            else:  # one page under several URLs, or one article sent out twice
+                figures[0] += item.reads
+                figures[1] = None if item.readers is None or figures[1] is None else figures[1] + item.readers
+        result.read = read
+        for (key, source, day), (reads, readers) in totals.items():
+            result.snapshots[key, source, day] = Snapshot(key, source, day, reads, readers)
         if not_articles:
             result.skipped["不是文章页面"] += not_articles
         for snapshot_key, (article, since, reads, count) in daily.items():
@@ -443,11 +467,26 @@ def import_files(
     """Every file, in order, each seeing the store and the files before it; still writes nothing."""
     known = dict(read_store(stats_dir / "reads.csv"))
     results = []
-    for path in paths:
-        result = import_file(path, matcher, format, as_of, known, today)
-        known.update(result.snapshots)
-        results.append(result)
+    with _collector_paused():
+        for path in paths:
+            result = import_file(path, matcher, format, as_of, known, today)
+            known.update(result.snapshots)
+            results.append(result)
     return results
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A million-row export makes millions of small lists and tuples, none of them in a
+    cycle: they are freed as they go, and the cycle collector walking the unmatched rows
+    kept so far again and again cost a tenth of the import."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 UNMATCHED_FIELDS = ("source", "file", "row", "title", "url", "reads", "reason")
@@ -457,25 +496,26 @@ def merge_unmatched(path: Path, results: list[Reconciliation]) -> str:
     """Rows no article claimed, kept for editors: earlier ones from the same file are replaced.
     Editors open this file in Excel, so what it holds is read leniently."""
     files = {r.file for r in results}
-    kept = []
+    kept: list[tuple[str, ...]] = []
     if path.is_file():
         text = decode_csv(path.read_bytes(), path.name)
         try:
             for row in csv.DictReader(io.StringIO(text, newline="")):
                 if row.get("file") not in files:
-                    kept.append({name: row.get(name) or "" for name in UNMATCHED_FIELDS})
+                    kept.append(tuple(row.get(name) or "" for name in UNMATCHED_FIELDS))
         except csv.Error as exc:
             raise StatsImportError(f"{path}：无法读取（{exc}）；可以删除此文件，下次导入会重新生成") from None
     for result in results:
-        for row, reason in result.unmatched + result.ambiguous:
-            kept.append({
-                "source": row.source, "file": result.file, "row": str(row.row), "title": row.title or "",
-                "url": row.url or row.path or "", "reads": str(row.reads), "reason": reason,
-            })
+        kept.extend(
+            (row.source, result.file, str(row.row), row.title or "", row.url or row.path or "", str(row.reads), reason)
+            for row, reason in result.unmatched + result.ambiguous
+        )
+    file_at, row_at, url_at = (UNMATCHED_FIELDS.index(name) for name in ("file", "row", "url"))
+    kept.sort(key=lambda r: (r[file_at], int(r[row_at]) if r[row_at].isdigit() else 0, r[url_at]))
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=UNMATCHED_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(sorted(kept, key=lambda r: (r["file"], int(r["row"]) if r["row"].isdigit() else 0, r["url"])))
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(UNMATCHED_FIELDS)
+    writer.writerows(kept)
     return "\ufeff" + buffer.getvalue()
 
 

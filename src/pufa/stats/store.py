@@ -50,6 +50,11 @@ class ReadRow(NamedTuple):
     """Set when the figures are what was read from this day to ``as_of``, not a cumulative
     total (getarticlesummary): the importer adds them to the day before's snapshot."""
 
+    @classmethod
+    def web(cls, row: int, as_of: date, reads: int, readers: int | None, path: str) -> ReadRow:
+        """A web page's row, made a quarter as slowly as through keywords (a million per export)."""
+        return tuple.__new__(cls, ("web", row, as_of, reads, readers, None, None, path, None))
+
 
 class Skipped(NamedTuple):
     """A row that holds no figures for an article (blank, 合计, not an article page...)."""
@@ -136,6 +141,15 @@ class ArticleMatcher:
     def has_path_alias(self, site_path: str | None) -> bool:
         """Whether an old or odd page address (already normalised) is mapped to an article."""
         return site_path is not None and "path:" + site_path in self._aliases
+
+    def match_site_path(self, site_path: str) -> Match:
+        """What ``match`` finds for a row that has only a page address with a slash in it and
+        no WeChat link, given that address normalised: an alias, then the article's path."""
+        if "path:" + site_path in self._aliases:
+            return Match(self._aliases["path:" + site_path], "别名")
+        if site_path in self._paths:
+            return Match(self._paths[site_path], "网站路径")
+        return Match(None, "找不到对应的文章")
 
     def match(self, row: ReadRow) -> Match:
         for form in _identifying_forms(row.url, row.path, row.title):
