@@ -10,8 +10,10 @@ import subprocess
 import threading
 from pathlib import Path
 
-from conftest import MKDOCS, SAMPLE_TODAY, copy_sample_project, environment, run_cli_build
+from click.testing import CliRunner
+from conftest import MKDOCS, SAMPLE_TODAY, copy_sample_project, environment, plain_report, run_cli_build
 
+from pufa.cli import main
 from pufa.shared.ahead import Ahead
 
 
@@ -201,3 +203,42 @@ def test_a_build_that_fails_leaves_no_helper_behind(tmp_path: Path):
         failed = run_build(project, site=tmp_path / f"site{attempt}")
         assert failed.returncode == 1 and "script" in failed.output
     assert children() == before
+
+
+def _check_both_ways(root: Path, monkeypatch) -> tuple[str, int]:
+    """`pufa check` with its helpers and without: the same report and exit code, the helper's
+    part done in the helper, and no helper left running."""
+    from pufa import cli
+
+    done_here: list[int] = []
+    review_data = cli.review_data
+    monkeypatch.setattr(cli, "review_data", lambda *args: done_here.append(os.getpid()) or review_data(*args))
+    before = children()
+    with_helpers = CliRunner().invoke(main, ["check", "--root", str(root)])
+    assert children() == before and done_here == [], "data/ was reviewed by the helper, which is gone"
+    with environment(PUFA_SINGLE_PROCESS="1"):
+        alone = CliRunner().invoke(main, ["check", "--root", str(root)])
+    assert done_here == [os.getpid()]
+    assert (with_helpers.output, with_helpers.exit_code) == (alone.output, alone.exit_code)
+    return plain_report(with_helpers.output), with_helpers.exit_code
+
+
+def test_check_reports_the_same_with_its_helpers_as_without(project, monkeypatch):
+    long_title = "用人单位拖欠工资时劳动者可以通过哪些途径依法维护自己的合法权益和利益呢"
+    path = project.article("ketang/2023/yi.md", title=long_title)
+    path.write_text(path.read_text(encoding="utf-8").replace("一段摘要。", "摘要" * 70) + "\n电话 13912345678。\n", encoding="utf-8")
+    (project.root / "data" / "privacy_allow.yml").write_text("- number: 13020230512\n", encoding="utf-8")
+    report, code = _check_both_ways(project.root, monkeypatch)
+    assert code == 1
+    assert "data/privacy_allow.yml:1: reason: 缺少必填项" in report  # from the data helper
+    assert "疑似手机号 139****5678" in report
+    assert "摘要 140 字" in report and "超过公众号标题的 32 字" in report  # from the rules helper
+    assert "行政处罚决定" not in report  # errors: no summary
+
+
+def test_check_reports_a_broken_allow_list_even_when_the_disclosure_records_do_not_load(project, monkeypatch):
+    project.article("ketang/2023/yi.md")
+    (project.root / "data" / "privacy_allow.yml").write_text("- number: 13020230512\n", encoding="utf-8")
+    (project.root / "data" / "penalties" / "2023-001.yml").write_text("case_number: [\n", encoding="utf-8")
+    report, code = _check_both_ways(project.root, monkeypatch)
+    assert code == 1 and "data/penalties/2023-001.yml" in report and "data/privacy_allow.yml:1: reason: 缺少必填项" in report

@@ -12,16 +12,17 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from pufa.content.corpus import Site, load_site
 from pufa.content.schema import SCHEMA_PATH, render_schema
 from pufa.disclosure.loading import load_disclosure
-from pufa.privacy.sources import load_allowed_numbers, source_problems
 from pufa.review.bodies import body_problems_and_links
+from pufa.review.data import DataReview, personal_numbers, review_data
 from pufa.review.findings import (
     FORMATS,
     Finding,
@@ -45,12 +46,13 @@ from pufa.review.scope import (
     touches_everything,
 )
 from pufa.shared import clock
+from pufa.shared.ahead import Ahead
 from pufa.shared.clock import parse_iso_date
 from pufa.shared.errors import ContentError, Problem, PufaError
 from pufa.shared.files import data_lock, finish_interrupted, write_atomic
 from pufa.site.settings import markdown_settings, read_mkdocs_yml
 from pufa.stats import importer as stats_import
-from pufa.stats.store import ArticleMatcher, article_key, load_aliases, summarise_store
+from pufa.stats.store import ArticleMatcher, article_key, load_aliases
 
 STATUS_NAMES = {"published": "已发布", "draft": "草稿", "scheduled": "定时发布"}
 
@@ -120,52 +122,57 @@ def check(root: Path, output: str, strict: bool, since: str | None, paths: tuple
         sys.exit(1)
 
 
-def _personal_numbers(root: Path, problems: list[Problem], public_codes: Iterable[str] = ()) -> list[Problem]:
-    """Personal numbers in every source file, whether or not the content loads (a problem with
-    data/privacy_allow.yml is added to ``problems``)."""
-    allowed = load_allowed_numbers(root / "data", root, problems) | set(public_codes)
-    return sorted(source_problems(root, allowed), key=lambda p: (str(p.path), p.line or 0))
-
-
 def _review(root: Path) -> tuple[list[Finding], list[str], Site | None]:
     """Everything `pufa check` finds, the summary it prints when nothing stops publication,
-    and the loaded site (None when it could not be loaded)."""
+    and the loaded site (None when it could not be loaded). On a machine with two cores, a
+    helper reviews data/ while the articles load (see review.data), and another applies the
+    editorial rules while the bodies are reviewed; each is done here when no helper is."""
     finish_interrupted(root / "data")
     today = clock.today()
+    data_helper = Ahead(["data"], lambda _: review_data(root, today).to_json())
     try:
         site = load_site(root)
     except ContentError as exc:  # personal numbers are found in the files as written all the same
-        return findings_of(exc.problems + _personal_numbers(root, exc.problems), "error"), [], None
+        data_helper.close()
+        return findings_of(exc.problems + personal_numbers(root), "error"), [], None
     config = read_mkdocs_yml(root)
+    rules_helper = Ahead(["rules"], lambda _: [[p.to_json() for p in part] for part in _rule_problems(site, root, config)])
     problems = body_problems_and_links(root, site, today, config)
-    try:
-        disclosure = load_disclosure(root / "data", root, today)
-        store = summarise_store(root / "data" / "stats" / "reads.csv", root)
-    except ContentError as exc:
-        return findings_of(problems + exc.problems + _personal_numbers(root, problems), "error"), [], site
-    problems += _personal_numbers(root, problems, disclosure.public_codes())
-    editorial_errors, notes = editorial_problems(site, root, image_limit_kb(config))
-    notes += future_date_problems(site, today) + law_change_warnings(site, today)
+    dates_and_laws = future_date_problems(site, today) + law_change_warnings(site, today)
+    sent = _sent(data_helper, "data")
+    data = DataReview.from_json(sent) if sent else review_data(root, today)
+    problems += data.problems
+    if not data.loaded:
+        rules_helper.close()
+        return findings_of(problems, "error"), [], site
+    sent = _sent(rules_helper, "rules")
+    editorial_errors, notes = ([Problem.from_json(p) for p in part] for part in sent) if sent else _rule_problems(site, root, config)
+    notes += dates_and_laws
     problems += editorial_errors
     counts = Counter(article.status(today) for article in site.articles)
     parts = "，".join(f"{STATUS_NAMES[s]} {counts[s]} 篇" for s in STATUS_NAMES)
-    summary = [
-        f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。",
-        f"行政处罚决定 {len(disclosure.penalties)} 项（正在公示 {disclosure.count_current()} 项），"
-        f"失信名单 {len(disclosure.blacklist)} 条（在列 {disclosure.count_listed()} 条）。",
-    ]
-    if store.count:
-        summary.append(f"阅读数据 {store.count} 条，最新截至 {store.newest}。")
-        orphans = sorted(store.articles - {article_key(a) for a in site.articles})
-        if orphans:  # not an error: the figures are kept in case the article comes back
-            notes.append(Problem(Path("data/stats/reads.csv"), f"有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
-                                 f"其阅读数不会显示：{'、'.join(orphans)}"))
+    summary = [f"检查通过：共 {len(site.articles)} 篇文章（{parts}），今天按 {today} 计。", *data.summary]
+    orphans = sorted(set(data.store_articles) - {article_key(a) for a in site.articles})
+    if orphans:  # not an error: the figures are kept in case the article comes back
+        notes.append(Problem(Path("data/stats/reads.csv"), f"有 {len(orphans)} 篇文章已不存在（改了文件名或已删除？），"
+                             f"其阅读数不会显示：{'、'.join(orphans)}"))
     try:
         load_aliases(root / "data" / "stats" / "aliases.yml", site.articles, root)
     except ContentError as exc:  # only `pufa stats import` relies on it, and refuses then
         notes += exc.problems
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
     return findings_of(ordered, "error") + findings_of(notes, "warning"), summary, site
+
+
+def _rule_problems(site: Site, root: Path, config: dict[str, Any]) -> tuple[list[Problem], list[Problem]]:
+    return editorial_problems(site, root, image_limit_kb(config))
+
+
+def _sent(helper: Ahead, name: str) -> Any:
+    """What a helper sent for ``name`` (None if nothing came), and the helper let go."""
+    sent = helper.take(name)
+    helper.close()
+    return sent.result if sent else None
 
 
 @main.command(help="新建一篇文章（草稿），文件名由标题的拼音生成。")

@@ -11,8 +11,10 @@ Loaders collect all problems before failing, so one run shows everything to fix.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class PufaError(Exception):
@@ -38,6 +40,14 @@ class Problem:
     @property
     def where(self) -> str:
         return location(str(self.path), self.line, self.column)
+
+    def to_json(self) -> dict[str, Any]:
+        """For a forked helper to send back (see shared.ahead); ``from_json`` reads it."""
+        return {**dataclasses.asdict(self), "path": str(self.path), "related": list(self.related)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Problem:
+        return cls(**{**data, "path": Path(data["path"]), "related": tuple(data["related"])})
 
     def __str__(self) -> str:
         what = f"{self.field}: {self.message}" if self.field else self.message
