@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pufa.privacy.identifiers import credit_code_problem, is_id_number, passes_luhn
+from pufa.privacy.identifiers import WIDE_DIGITS, credit_code_problem, is_id_number, passes_luhn
 from pufa.privacy.masking import mask_name, mask_personal_data
-from pufa.privacy.scanner import find_leaks, scan_site
+from pufa.privacy.scanner import _plain_digits, find_leaks, scan_site
 
 # The example number of GB 11643 itself, and the standard's example credit code: nobody's.
 ID = "11010519491231002X"
@@ -183,3 +185,11 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*map(chr, WIDE_DIGITS), *"0123456789Xx- 号码：\n<>%&"]), max_size=80))
+def test_odd_digits_and_spaces_are_made_plain_exactly_as_the_table_says(text):
+    """The scanner replaces each odd character present in turn; that must come to what the
+    table gives character by character (no replacement made into another odd character)."""
+    assert _plain_digits(text) == text.translate(WIDE_DIGITS)
