@@ -7,7 +7,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -242,3 +244,31 @@ def test_check_reports_a_broken_allow_list_even_when_the_disclosure_records_do_n
     (project.root / "data" / "penalties" / "2023-001.yml").write_text("case_number: [\n", encoding="utf-8")
     report, code = _check_both_ways(project.root, monkeypatch)
     assert code == 1 and "data/penalties/2023-001.yml" in report and "data/privacy_allow.yml:1: reason: 缺少必填项" in report
+
+
+def test_a_helper_ends_when_the_process_that_forked_it_is_killed(tmp_path: Path):
+    """SIGKILL or SIGTERM runs no exit handler: the kernel stops the helper all the same, so
+    nothing goes on writing to .cache/ after a cancelled build or check."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "from pufa.shared.ahead import Ahead\n"
+        "ahead = Ahead(['慢'], lambda name: time.sleep(60))\n"
+        "time.sleep(0.5)\n"
+        "print(open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read().split()[0], flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    parent = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60)
+    helper = int(parent.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while _alive(helper) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(helper), "the helper outlived the process that forked it"
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting to be reaped by init does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -388,11 +388,11 @@ def test_a_title_that_starts_with_heji_is_not_a_total_row(tmp_path, matcher):
 
 def test_an_unmatched_list_edited_in_excel_is_kept_and_a_broken_one_stops_the_import(project):
     unmatched = project / "data" / "stats" / "unmatched.csv"
-    unmatched.write_bytes("source,file,row,title\r\nweb,旧文件.csv,,编辑加的备注\r\n".encode("gb18030"))
+    unmatched.write_bytes("source,file,row,title\r\nweb,旧文件.csv,,编辑加的备注\r\nweb,旧文件.csv,²,上标的行号\r\n".encode("gb18030"))
     umami = str(SAMPLES / "umami_urls_20240930.json")
     result = CliRunner().invoke(main, ["stats", "import", umami, "--root", str(project)])
     assert result.exit_code == 0, result.output
-    assert "编辑加的备注" in unmatched.read_text("utf-8-sig")
+    assert "编辑加的备注" in unmatched.read_text("utf-8-sig") and "上标的行号" in unmatched.read_text("utf-8-sig")
     store = project / "data" / "stats" / "reads.csv"
     store.unlink()
     unmatched.write_bytes(b"\x80\x81\xff not a csv")

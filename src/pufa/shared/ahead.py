@@ -123,6 +123,7 @@ class Ahead:
         except (ImportError, AttributeError, OSError):
             pass  # a smaller pipe only lets the helper run less far ahead
         gc.freeze()  # the helper then copies fewer of the build's memory pages by collecting
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:  # too many processes, say: the build computes everything itself
@@ -130,6 +131,7 @@ class Ahead:
         if pid == 0:  # the helper: it never returns, and runs none of the build's exit handlers
             try:
                 os.close(read_end)
+                _die_with(parent)
                 _help(names, work, write_end)
             finally:
                 os._exit(1)
@@ -206,6 +208,22 @@ def _stop(pid: int, read_end: int) -> None:
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):  # gone already, or reaped for us (SIGCHLD ignored)
         pass
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this helper when the process that forked it ends, however it ends:
+    a build or check stopped with SIGTERM (a cancelled CI job, `timeout`) runs no exit
+    handler, and its helper would go on alone and write to .cache/ after it. Linux only
+    (prctl); elsewhere a helper still stops when it next writes to the closed pipe."""
+    try:
+        import ctypes
+
+        set_parent_death_signal = ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):
+        return
+    set_parent_death_signal(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the call above
+        os._exit(1)
 
 
 def _help(names: list[str], work: Callable[[str], Any], write_end: int) -> None:

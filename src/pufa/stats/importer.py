@@ -511,7 +511,7 @@ def merge_unmatched(path: Path, results: list[Reconciliation]) -> str:
             for row, reason in result.unmatched + result.ambiguous
         )
     file_at, row_at, url_at = (UNMATCHED_FIELDS.index(name) for name in ("file", "row", "url"))
-    kept.sort(key=lambda r: (r[file_at], int(r[row_at]) if r[row_at].isdigit() else 0, r[url_at]))
+    kept.sort(key=lambda r: (r[file_at], int(r[row_at]) if r[row_at].isdecimal() else 0, r[url_at]))  # not ²
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(UNMATCHED_FIELDS)
