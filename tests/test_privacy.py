@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pufa.privacy.identifiers import WIDE_DIGITS, credit_code_problem, is_id_number, passes_luhn
+from pufa.privacy.identifiers import WIDE_DIGITS, credit_code_problem, is_id_number, passes_luhn, plain_digits
 from pufa.privacy.masking import mask_name, mask_personal_data
-from pufa.privacy.scanner import _plain_digits, find_leaks, scan_site
+from pufa.privacy.scanner import find_leaks, scan_site
 
 # The example number of GB 11643 itself, and the standard's example credit code: nobody's.
 ID = "11010519491231002X"
@@ -192,4 +192,4 @@ def _alive(pid: int) -> bool:
 def test_odd_digits_and_spaces_are_made_plain_exactly_as_the_table_says(text):
     """The scanner replaces each odd character present in turn; that must come to what the
     table gives character by character (no replacement made into another odd character)."""
-    assert _plain_digits(text) == text.translate(WIDE_DIGITS)
+    assert plain_digits(text) == text.translate(WIDE_DIGITS)

@@ -92,6 +92,25 @@ WIDE_DIGITS = {
 }
 ODD_CHARACTERS = re.escape("".join(map(chr, WIDE_DIGITS)))
 """The characters WIDE_DIGITS rewrites, for a character class: text without any reads as written."""
+_ODD_CHARACTER = re.compile(f"[{ODD_CHARACTERS}]")
+
+
+def plain_digits(text: str) -> str:
+    """``text.translate(WIDE_DIGITS)``, faster: full-width digits and odd spaces as ASCII. Most
+    texts have none; the search index has a zero-width space between any two words, and
+    translate, a dictionary lookup for each of its millions of characters, took six times as
+    long as replacing each odd character present (none becomes another: all become ASCII or nothing)."""
+    if not _ODD_CHARACTER.search(text):
+        return text
+    for odd, plain in _ODD_TO_PLAIN:
+        if odd in text:
+            text = text.replace(odd, plain)
+    return text
+
+
+_ODD_TO_PLAIN = tuple((chr(code), "" if plain is None else chr(plain) if isinstance(plain, int) else plain)
+                      for code, plain in WIDE_DIGITS.items())
+
 
 _SEPARATOR = "[ \\-\u00a0\u2010-\u2015.·]"
 # A run of digits that may be split by single separators (138 1234 5678, 110105-19491231-002X),

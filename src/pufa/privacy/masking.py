@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 
-from pufa.privacy.identifiers import NUMBER_RUN, WIDE_DIGITS, digits_of, number_kind
+from pufa.privacy.identifiers import NUMBER_RUN, digits_of, number_kind, plain_digits
 from pufa.shared.cache import Memo, content_hash
 from pufa.shared.segmenter import stock_tagger
 
@@ -166,7 +166,7 @@ def _masked(text: str, keep: list[str]) -> Masked:
         count += n
         return value
 
-    text = text.translate(WIDE_DIGITS)
+    text = plain_digits(text)
     text = sub(_ADDRESS, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_PHONE_LABELLED, lambda m: m.group(1) + "（已隐去）", text)
     text = sub(_ID_LABELLED, lambda m: m.group(1) + "（已隐去）", text)

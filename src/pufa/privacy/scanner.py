@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pufa.privacy.identifiers import (
-    DIGIT_STRETCH, ID_ANYWHERE, ODD_CHARACTERS, WIDE_DIGITS, WRITTEN_NUMBER, credit_code_problem, digits_of,
-    is_id_number, is_old_id_number, passes_luhn,
+    DIGIT_STRETCH, ID_ANYWHERE, WRITTEN_NUMBER, credit_code_problem, digits_of, is_id_number, is_old_id_number,
+    passes_luhn, plain_digits,
 )
 from pufa.shared.cache import Memo, content_hash, stamp
 
@@ -35,7 +35,6 @@ _INLINE_TAG = re.compile(
     r"label|bdi|bdo|wbr|font|tt|big|data|output)\b[^>]*>", re.I
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_WIDE_CHARACTER = re.compile(f"[{ODD_CHARACTERS}]")
 _ANY_TAG = re.compile(r"<[^>]+>")
 
 
@@ -45,7 +44,7 @@ def readable_text(text: str) -> str:
     text = _COMMENT.sub("", text)  # 138<!-- -->12345678 reads as one number (and sanitising joins it)
     text = _INLINE_TAG.sub("", text)
     text = _ANY_TAG.sub("\n", text)
-    return _plain_digits(html.unescape(text))
+    return plain_digits(html.unescape(text))
 
 
 def markup_text(text: str) -> str:
@@ -53,24 +52,7 @@ def markup_text(text: str) -> str:
     too (an ID number in alt="…", a tel:%31%33%38… link, an image's file name, a comment)."""
     if "%" in text:
         text = unquote(text)
-    return _plain_digits(html.unescape(text))
-
-
-def _plain_digits(text: str) -> str:
-    """Full-width digits and odd spaces as ASCII. Most pages have none; the search index has a
-    zero-width space between any two words, and str.translate, a dictionary lookup for each
-    of its millions of characters, took six times as long as replacing each odd character
-    present (none is replaced by another: all become ASCII or nothing)."""
-    if not _WIDE_CHARACTER.search(text):
-        return text
-    for odd, plain in _ODD_TO_PLAIN:
-        if odd in text:
-            text = text.replace(odd, plain)
-    return text
-
-
-_ODD_TO_PLAIN = tuple((chr(code), "" if plain is None else chr(plain) if isinstance(plain, int) else plain)
-                      for code, plain in WIDE_DIGITS.items())
+    return plain_digits(html.unescape(text))
 
 
 def number_candidates(view: str) -> Iterable[re.Match[str]]:

@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from pufa.privacy.identifiers import DIGIT_STRETCH, NUMBER_RUN, ODD_CHARACTERS, WIDE_DIGITS, digits_of
+from pufa.privacy.identifiers import DIGIT_STRETCH, NUMBER_RUN, ODD_CHARACTERS, digits_of, plain_digits
 from pufa.privacy.scanner import find_leaks
 from pufa.shared.cache import Memo, content_hash, stamp
 from pufa.shared.errors import Problem
@@ -125,6 +125,6 @@ def where_written(digits: str, root: Path) -> list[str]:
     for path in source_files(root):
         for number, line in _lines(path):
             if any(digits_of(match.group(0)).endswith(digits) or digits_of(match.group(0)) == digits
-                   for match in NUMBER_RUN.finditer(html.unescape(line).translate(WIDE_DIGITS))):
+                   for match in NUMBER_RUN.finditer(plain_digits(html.unescape(line)))):
                 found.append(f"{path.relative_to(root)}:{number}")
     return found
