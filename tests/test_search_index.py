@@ -68,6 +68,9 @@ class _Index:
         self.entries.append({"location": page.url, "title": title, "text": page.content, "tags": page.meta.get("tags")})
         self.entries += [{"location": f"{page.url}#{item.id}", "title": item.id, "text": ""} for item in page.toc]
 
+    def generate_search_index(self, prev):
+        return json.dumps({"config": {"separator": SEPARATOR}, "docs": self.entries}, separators=(",", ":"))
+
 
 def _page(**changes):
     from types import SimpleNamespace
@@ -126,3 +129,15 @@ def test_a_rebuild_that_registers_the_same_words_keeps_jieba_and_the_memos_as_th
         assert jieba.dt.FREQ.get("欠薪测试专用词")
     finally:
         restore_jieba()
+
+
+def test_the_index_material_writes_is_compacted_on_the_way():
+    from pufa.content.search import RememberedEntries
+    from pufa.shared.cache import Memo
+
+    index = _Index()
+    RememberedEntries(index, Memo("search-entries-test", {}))
+    index.add_entry_from_context(_page(content=f"<p>{WORD_BREAK}工伤{WORD_BREAK}，{WORD_BREAK}认定</p>"))
+    written = index.generate_search_index(None)
+    assert written == compact_index(_Index.generate_search_index(index, None))
+    assert f"<p>{WORD_BREAK}工伤，认定</p>" in written  # unescaped, without the break beside ，

@@ -20,6 +20,7 @@ from pufa.content.registry import Registries
 from pufa.shared.ahead import Ahead
 from pufa.shared.cache import Memo, content_hash, library_versions, stamp
 from pufa.shared.errors import PufaError
+from pufa.shared.timing import timed
 
 
 class SearchError(PufaError):
@@ -143,13 +144,21 @@ class RememberedEntries:
     ahead of the build on the other core (``index_ahead``), else making them, and keeping
     them: parsing every page's HTML and segmenting its Chinese was a fifth of a cold build,
     and of one that changed nothing. The entries are the same whichever way they came.
-    ``segments``: the segmentation memo (what the helper's jieba found comes back into it)."""
+    ``segments``: the segmentation memo (what the helper's jieba found comes back into it).
+    The index Material writes is compacted on the way (``compact_index``)."""
 
     def __init__(self, index: Any, memo: Memo, segments: Memo | None = None):
         self._index, self._memo, self._segments = index, memo, segments
-        self._make = index.add_entry_from_context
+        self._make, self._generate = index.add_entry_from_context, index.generate_search_index
         self._ahead: Ahead | None = None
         index.add_entry_from_context = self.add_entry_from_context
+        index.generate_search_index = self.generate_search_index
+
+    def generate_search_index(self, *args: Any, **kwargs: Any) -> str:
+        """The text of the index Material writes, compacted: not written and read back."""
+        text = self._generate(*args, **kwargs)
+        with timed("压缩搜索索引"):
+            return compact_index(text)
 
     def add_entry_from_context(self, page: Any) -> None:
         key = _page_key(page)

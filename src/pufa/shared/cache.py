@@ -21,12 +21,12 @@ import re
 import secrets
 import sys
 from importlib.metadata import version
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pufa.shared.files import write_atomic
+from pufa.shared.files import atomic_file
 
 CACHE_FOLDER = ".cache"
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -87,10 +87,13 @@ class Memo:
     """Results of one pure function by input, loaded from and saved to ``.cache/<name>.json``
     (see ``save`` for what is kept)."""
 
-    def __init__(self, name: str, versions: Mapping[str, str], valid: Callable[[Any], bool] = lambda value: True):
-        """``valid`` tells a stored value of the right shape; others are computed anew."""
+    def __init__(self, name: str, versions: Mapping[str, str], valid: Callable[[Any], bool] = lambda value: True,
+                 large: bool = False):
+        """``valid`` tells a stored value of the right shape; others are computed anew.
+        ``large``: a value may be megabytes of text (it is written in pieces, a little slower)."""
         self.name = name
         self.valid = valid
+        self.large = large
         self.versions = {"pufa": code_version(), **versions}
         self._known: dict[str, Any] = {}
         self._used: dict[str, Any] = {}
@@ -164,14 +167,39 @@ class Memo:
         key = signing_key()
         if key is None or _linked(root, CACHE_FOLDER):
             return
-        # Encoded once and written as bytes: the pages kept are tens of megabytes, and each
-        # copy of them in memory raised the build's peak.
-        payload = json.dumps({"versions": self.versions, "entries": entries}, ensure_ascii=False,
-                             separators=(",", ":")).encode()
         try:
-            write_atomic(root / CACHE_FOLDER / f"{self.name}.json", _signature(key, payload).encode() + b"\n" + payload)
+            _write_signed(root / CACHE_FOLDER / f"{self.name}.json", key, _encoded(self.versions, entries, self.large))
         except OSError:
             pass  # a read-only checkout builds as well, only not faster next time
+
+
+def _encoded(versions: Mapping[str, str], entries: Mapping[str, Any], large: bool) -> Iterator[bytes]:
+    """``{"versions": ..., "entries": ...}`` as compact JSON in pieces, each entry whole or,
+    when ``large``, in pieces too: the generated pages kept are tens of megabytes, and their
+    text in one piece (then encoded, then signed) was the peak of a build's memory."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    yield b'{"versions":' + encoder.encode(versions).encode() + b',"entries":{'
+    separator = b""
+    for name, value in entries.items():
+        yield separator + encoder.encode(name).encode() + b":"
+        if large:
+            yield from (piece.encode() for piece in encoder.iterencode(value))
+        else:
+            yield encoder.encode(value).encode()
+        separator = b","
+    yield b"}}"
+
+
+def _write_signed(path: Path, key: bytes, payload: Iterable[bytes]) -> None:
+    """The signature of ``payload`` on the first line, then the payload, written as it comes."""
+    signing = hmac.new(key, digestmod=hashlib.sha256)
+    with atomic_file(path) as handle:
+        handle.write(b"0" * signing.digest_size * 2 + b"\n")  # the signature's place
+        for piece in payload:
+            signing.update(piece)
+            handle.write(piece)
+        handle.seek(0)
+        handle.write(signing.hexdigest().encode())
 
 
 def library_versions(*names: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from typing import BinaryIO
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,16 +40,20 @@ class BusyError(PufaError):
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """``text`` as UTF-8, or bytes as they are (a large file already encoded, not encoded twice)."""
+    with atomic_file(path) as binary:
+        binary.write(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file written in place of ``path`` only when the block ends without an error
+    (then renamed over it; else removed): for a file written in pieces, never whole in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temp, 0o644)  # mkstemp makes it private; a web server must be able to read it
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+        with os.fdopen(fd, "wb") as binary:
+            yield binary
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -38,7 +38,7 @@ from pufa.shared import clock
 from pufa.shared.ahead import Ahead, stop_all
 from pufa.shared.cache import Memo, content_hash, folder_stamp, library_versions
 from pufa.shared.errors import ContentError, Problem, PufaError
-from pufa.shared.files import WriteError, unfinished_change, write_atomic
+from pufa.shared.files import WriteError, unfinished_change
 from pufa.shared.output import Page
 from pufa.shared.segmenter import release_stock_tagger
 from pufa.shared.timing import log, timed
@@ -169,7 +169,7 @@ class SiteBuild:
         # articles/ and data/, the build day, preview or not, the settings, pufa's code and
         # the libraries that shape them (pypinyin orders the topic and audience indexes).
         self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML", "pypinyin"),
-                                _is_kept_pages).load(root)
+                                _is_kept_pages, large=True).load(root)
         self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), self._sources_stamp)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
@@ -412,17 +412,13 @@ class SiteBuild:
 
     def finish(self, site_dir: str | Path) -> None:
         """After MkDocs (and its search plugin) wrote everything: give jieba its own cut
-        back, compact the search index, delete any file that holds personal data and fail
+        back, delete any file that holds personal data and fail
         with where it was, or else keep the caches for the next build."""
         search.forget_segmentation()
         for helper in (self.conversions, self._search):
             if helper is not None:
                 helper.close()
         site_dir = Path(site_dir)
-        index = site_dir / "search" / "search_index.json"
-        if index.is_file():
-            with timed("压缩搜索索引"):
-                write_atomic(index, search.compact_index(index.read_text(encoding="utf-8")))
         with timed("扫描个人信息"):
             self.delete_files_with_personal_data(site_dir)
         conversions = self.conversions.memo if self.conversions else None
