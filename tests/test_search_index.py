@@ -141,3 +141,31 @@ def test_the_index_material_writes_is_compacted_on_the_way():
     written = index.generate_search_index(None)
     assert written == compact_index(_Index.generate_search_index(index, None))
     assert f"<p>{WORD_BREAK}工伤，认定</p>" in written  # unescaped, without the break beside ，
+
+
+LAZY = """
+import jieba
+from pufa.content import search
+from pufa.shared.cache import Memo
+words = ["工伤认定", "欠薪测试专用词"]
+search.register_words(words)
+loaded = jieba.dt.initialized
+versions = search.segmentation_memo(words).versions
+search.remember_segmentation(Memo("segments-test", {}))
+cut = list(jieba.cut("申请工伤认定和欠薪测试专用词"))
+search.register_words(list(words))
+total = jieba.dt.total
+search.register_words(list(words))
+print(json.dumps([loaded, cut, search.segmentation_memo(words).versions == versions, jieba.dt.total == total]))
+"""
+
+
+def test_a_build_that_never_segments_never_loads_jiebas_dictionary_and_its_memos_hold_either_way():
+    """In a fresh process (a build whose helper indexes the pages) the words wait for the first
+    segmentation; the dictionary's stamp is the same before and after they went in."""
+    import subprocess
+    import sys
+
+    found = subprocess.run([sys.executable, "-c", "import json\n" + LAZY], capture_output=True, text=True, check=True)
+    loaded, cut, same_versions, same_total = json.loads(found.stdout)
+    assert not loaded and cut == ["申请", "工伤认定", "和", "欠薪测试专用词"] and same_versions and same_total

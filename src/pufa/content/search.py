@@ -18,7 +18,7 @@ from typing import Any
 
 from pufa.content.registry import Registries
 from pufa.shared.ahead import Ahead
-from pufa.shared.cache import Memo, content_hash, library_versions, stamp
+from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions, stamp
 from pufa.shared.errors import PufaError
 from pufa.shared.timing import timed
 
@@ -50,29 +50,67 @@ def require_segmenter() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-_registered: tuple[list[str], int, dict[str, int | None]] | None = None
-"""The words this process last added to jieba, its total frequency then and their frequencies."""
+_added: list[list[str]] = []
+"""The word lists this process added to jieba's shared dictionary, or will add when it first
+segments with it, in order: with the dictionary's file they make the dictionary as it is."""
+_pending: list[str] = []
+"""Words registered and not added yet: jieba's dictionary has not been loaded."""
+_total_after: int | None = None
+"""jieba's total frequency after the words were last added (None: not loaded here yet)."""
+_changed_elsewhere = False
+"""Whether something else loaded or changed the dictionary (a user dictionary the search
+plugin loads, say): then only its state as it stands tells what it is."""
 
 
 def register_words(words: list[str]) -> None:
-    """Add ``words`` to jieba's shared dictionary, the one Material's search segments with.
-    (Name masking keeps a tokenizer of its own, so this does not change what it masks.)
+    """Add ``words`` to jieba's shared dictionary, the one Material's search segments with:
+    now if the dictionary is loaded, else when this process first segments with it (loading
+    it takes a second and 60 MB, and a build whose helper process indexes the pages never
+    does). (Name masking keeps a tokenizer of its own, so this does not change what it masks.)
     A `mkdocs serve` rebuild that registers the same words again leaves the dictionary as it
     is: adding a word again raises jieba's total frequency, which changes how it segments and
     made every rebuild miss the search memos."""
     import jieba
 
-    global _registered
+    global _changed_elsewhere, _total_after
     dictionary = jieba.dt
-    dictionary.check_initialized()
-    if _registered is not None:
-        same_words, total, frequencies = _registered
-        if same_words == words and dictionary.total == total and all(
-                dictionary.FREQ.get(word) == frequency for word, frequency in frequencies.items()):
-            return
-    for word in words:
-        jieba.add_word(word)
-    _registered = (list(words), dictionary.total, {word: dictionary.FREQ.get(word) for word in words})
+    if not dictionary.initialized and _total_after is not None:  # set back to its file (set_dictionary)
+        _added.clear()
+        _total_after = None
+    elsewhere = dictionary.initialized and dictionary.total != _total_after
+    _changed_elsewhere = _changed_elsewhere or elsewhere
+    if _added and _added[-1] == words and not elsewhere:
+        return
+    _added.append(list(words))
+    _pending.extend(words)
+    if dictionary.initialized:
+        add_registered_words()
+
+
+def add_registered_words() -> None:
+    """Load jieba's shared dictionary, if it is not, with the words registered for it."""
+    import jieba
+
+    global _total_after
+    if _pending or not jieba.dt.initialized:
+        jieba.dt.check_initialized()
+        for word in _pending:
+            jieba.add_word(word)
+        _pending.clear()
+        _total_after = jieba.dt.total
+
+
+def _dictionary_state(words: list[str]) -> str:
+    """What the shared dictionary is once ``words`` are in: its file and the words added to it
+    in this process, or, when something else changed it too, its size and total frequency."""
+    import jieba
+
+    dictionary = jieba.dt
+    if _changed_elsewhere:
+        add_registered_words()
+        return stamp(words, str(dictionary.dictionary), len(dictionary.FREQ), dictionary.total)
+    source = Path(dictionary.dictionary) if dictionary.dictionary else None
+    return stamp(_added, str(dictionary.dictionary), file_stamp(source) if source else "")
 
 
 _PYTHON_ONLY_SPACE = frozenset("\x1c\x1d\x1e\x1f\x85")
@@ -84,15 +122,11 @@ WORD_BREAK = "\u200b"
 def segmentation_memo(words: list[str]) -> Memo:
     """What jieba made of each run of Chinese, for this jieba and this dictionary: the
     search index's segmentation is a fifth of a build, and most text is the same next time.
-    The dictionary is taken as it stands after the words were added, with whatever the
-    search plugin loaded (jieba_dict, jieba_dict_user) and what an earlier `mkdocs serve`
-    rebuild added (jieba cannot take a word back): its file, word count and total frequency."""
+    The dictionary is taken as it stands after ``words`` were registered (see _dictionary_state),
+    with what an earlier `mkdocs serve` rebuild added (jieba cannot take a word back)."""
     import jieba
 
-    dictionary = jieba.dt
-    dictionary.check_initialized()
-    state = stamp(words, str(dictionary.dictionary), len(dictionary.FREQ), dictionary.total)
-    return Memo("search-segments", {"jieba": jieba.__version__, "dictionary": state},
+    return Memo("search-segments", {"jieba": jieba.__version__, "dictionary": _dictionary_state(words)},
                 lambda value: isinstance(value, str))
 
 
@@ -113,11 +147,17 @@ def remember_segmentation(memo: Memo) -> None:
     def cut(sentence: str | bytes, *args: Any, **kwargs: Any) -> Iterator[str]:
         text = sentence.decode("utf-8", "replace") if isinstance(sentence, bytes) else sentence
         if args or kwargs or not isinstance(text, str) or WORD_BREAK in text:
+            add_registered_words()
             return original(sentence, *args, **kwargs)
-        words = memo.get(text, lambda: WORD_BREAK.join(original(sentence)))
+        words = memo.get(text, lambda: _cut_with_words(original, sentence))
         return iter(words.split(WORD_BREAK) if words else ())
 
     jieba.cut = cut
+
+
+def _cut_with_words(cut: Callable[..., Iterator[str]], sentence: str | bytes) -> str:
+    add_registered_words()
+    return WORD_BREAK.join(cut(sentence))
 
 
 def entries_memo(segments: Memo) -> Memo:
