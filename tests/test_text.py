@@ -89,3 +89,29 @@ def test_atomic_writes_leave_readable_files_and_no_temp(tmp_path):
     assert target.read_text(encoding="utf-8") == '{"a":1}'
     assert target.stat().st_mode & 0o777 == 0o644
     assert [p.name for p in target.parent.iterdir()] == ["index.json"]
+
+
+PINYIN_IN_A_HELPER = """
+import json, sys
+from pufa.shared.formats import pinyin_of
+found = pinyin_of(["重庆", "工伤认定", "银行行长", "重庆"])
+print(json.dumps([found, "pypinyin" in sys.modules]))
+"""
+
+
+@pytest.mark.parametrize("single_process", ["", "1"])
+def test_pinyin_of_many_names_is_worked_out_in_a_helper_that_holds_pypinyins_dictionaries(single_process):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from pufa.shared.formats import pinyin
+
+    environment = {**os.environ, "PUFA_SINGLE_PROCESS": single_process}
+    done = subprocess.run([sys.executable, "-c", PINYIN_IN_A_HELPER], capture_output=True, text=True, check=True,
+                          env=environment)
+    found, loaded_here = json.loads(done.stdout)
+    assert found == {name: pinyin(name) for name in ("重庆", "工伤认定", "银行行长")}
+    assert found["重庆"] == "chongqing" and found["银行行长"] == "yinhanghangzhang"
+    assert loaded_here == bool(single_process)

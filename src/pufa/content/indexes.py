@@ -15,7 +15,7 @@ from itertools import groupby
 
 from pufa.content.citations import ArticleNumber, Citation
 from pufa.content.models import Article, Audience, Law, Topic
-from pufa.shared.formats import pinyin
+from pufa.shared.formats import pinyin_of
 
 RELATED_COUNT = 5
 
@@ -44,15 +44,12 @@ class LawIndex:
     by_article: tuple[tuple[ArticleNumber, tuple[Article, ...]], ...]
 
 
-def pinyin_key(name: str) -> tuple[str, str]:
-    return (pinyin(name), name)
-
-
 def build_term_index(articles: Sequence[Article], terms: Sequence[Topic | Audience], field: str) -> list[TermIndex]:
     """Every term, sorted by pinyin, with its articles (``field`` is 'topics' or 'audiences')."""
+    syllables = pinyin_of(term.name for term in terms)
     return [
         TermIndex(term, tuple(a for a in articles if term.name in getattr(a.meta, field)))
-        for term in sorted(terms, key=lambda t: pinyin_key(t.name))
+        for term in sorted(terms, key=lambda t: (syllables[t.name], t.name))
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -17,6 +18,22 @@ def pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(text))
+
+
+def pinyin_of(texts: Iterable[str]) -> dict[str, str]:
+    """``pinyin`` of each of ``texts``, worked out in a forked helper when one can be made:
+    pypinyin's dictionaries take over 50 MB, which a build then never holds for the few
+    dozen names it sorts."""
+    from pufa.shared.ahead import Ahead
+
+    texts = list(dict.fromkeys(texts))
+    helper = Ahead(texts, pinyin)
+    found = {}
+    for text in texts:
+        sent = helper.take(text)
+        found[text] = sent.result if sent is not None and isinstance(sent.result, str) else pinyin(text)
+    helper.close()
+    return found
 
 
 def cn_date(value: date) -> str:
