@@ -135,6 +135,27 @@ def test_scan_site_reads_pages_feeds_and_data_but_not_theme_files(tmp_path: Path
     }
 
 
+def test_files_handed_to_the_scanning_process_give_the_same_leaks(tmp_path: Path):
+    """A build with its scanning process running hands it the files besides the pages (the
+    search index, feeds, data) instead of scanning them itself."""
+    from pufa.privacy.scanner import PageScan
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("<p>页面</p>", "utf-8")
+    (tmp_path / "feed.xml").write_text(f"<item>{ID}</item>", "utf-8")
+    (tmp_path / "data.csv").write_text(f"\ufeff{CARD}\r\n", "utf-8")
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(f'{{"docs":[{{"text":"电话{MOBILE}"}}]}}', "utf-8")
+    scan = PageScan([], None)
+    scan.add("a/index.html", (tmp_path / "a" / "index.html").read_bytes())
+    scan._send_batch()
+    assert scan.running
+    assert scan_site(tmp_path, scanned=scan.scanned, later=scan.add) == []
+    handed = sorted((leak.page, leak.kind) for leak in scan.leaks())
+    assert handed == sorted((leak.page, leak.kind) for leak in scan_site(tmp_path)) == [
+        ("data.csv", "银行卡号"), ("feed.xml", "身份证号"), ("search/search_index.json", "手机号")]
+
+
 def test_a_page_changed_after_the_scan_saw_it_is_scanned_again_as_written(project):
     """The pages are scanned as pufa's hook hands them back; another hook running after it may
     still change one, and what is written is what counts."""

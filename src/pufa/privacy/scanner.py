@@ -16,7 +16,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,12 +127,14 @@ def clean_files_memo(allowed: Iterable[str]) -> Memo:
 
 
 def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] = THEME_FOLDERS,
-              clean: Memo | None = None, scanned: Mapping[str, str] | None = None) -> list[Leak]:
+              clean: Memo | None = None, scanned: Mapping[str, str] | None = None,
+              later: Callable[[str, bytes], None] | None = None) -> list[Leak]:
     """Every leak in any text file of a built site, whatever its name, outside the theme's
     own folders. ``clean`` (see clean_files_memo) skips contents found clean before;
     ``scanned`` gives the hash of what PageScan scanned of a file (by site path): a file
     written with exactly that is not scanned again, one that differs (something changed it
-    after the scan saw it) is."""
+    after the scan saw it) is. ``later`` (PageScan.add) takes the files to scan instead, so
+    that the scanning process does it (their leaks are then its)."""
     allowed_set = frozenset(code.upper() for code in allowed)
     skipped, done = set(skip), scanned or {}
     leaks: list[Leak] = []
@@ -146,7 +148,10 @@ def scan_site(site_dir: Path, allowed: Iterable[str] = (), skip: Iterable[str] =
         data = path.read_bytes()
         if relative in done and content_hash(data) == done[relative]:
             continue
-        leaks += scan_contents(relative, data, allowed_set, clean)
+        if later is not None:
+            later(relative, data)
+        else:
+            leaks += scan_contents(relative, data, allowed_set, clean)
     return leaks
 
 
@@ -200,6 +205,11 @@ class PageScan:
             if self._batch_bytes >= BATCH_BYTES:
                 self._send_batch()
         self.scanned[relative] = key
+
+    @property
+    def running(self) -> bool:
+        """Whether the scanning process has started (it takes a second to start)."""
+        return self._pool is not None
 
     def _send_batch(self) -> None:
         if not self._batch:

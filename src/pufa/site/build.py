@@ -438,7 +438,8 @@ class SiteBuild:
         if self._clean_files is None:
             self._clean_files = scanner.clean_files_memo(allowed).load(self.root)
         pages = self._page_scan or scanner.PageScan(allowed, self._clean_files)
-        others = scanner.scan_site(site_dir, allowed, clean=self._clean_files, scanned=pages.scanned)
+        others = scanner.scan_site(site_dir, allowed, clean=self._clean_files, scanned=pages.scanned,
+                                   later=pages.add if pages.running else None)
         leaks = sorted(others + pages.leaks(), key=lambda leak: PurePosixPath(leak.page))  # the order of a walk
         if leaks:
             for page in {leak.page for leak in leaks}:
