@@ -546,3 +546,13 @@ def test_a_linked_cache_folder_is_not_written_through(tmp_path: Path, monkeypatc
     memo.put("key", 1)
     memo.save(tmp_path)
     assert (elsewhere / "test.json").read_text(encoding="utf-8") == "someone's file"
+
+
+def test_a_memo_with_a_key_that_is_not_text_is_refused_and_nothing_is_written(tmp_path: Path):
+    """JSON names are text: a number key would be written as invalid JSON and the memo lost."""
+    memo = Memo("test", {})
+    memo.put("一", 1)
+    memo.put(2, 2)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        memo.save(tmp_path)
+    assert not any((tmp_path / ".cache").iterdir())

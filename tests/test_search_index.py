@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -169,3 +171,43 @@ def test_a_build_that_never_segments_never_loads_jiebas_dictionary_and_its_memos
     found = subprocess.run([sys.executable, "-c", "import json\n" + LAZY], capture_output=True, text=True, check=True)
     loaded, cut, same_versions, same_total = json.loads(found.stdout)
     assert not loaded and cut == ["申请", "工伤认定", "和", "欠薪测试专用词"] and same_versions and same_total
+
+
+EAGER = """
+import jieba
+jieba.dt.check_initialized()
+for word in WORDS:
+    jieba.add_word(word)
+"""
+AFTER_SET_DICTIONARY = """
+import jieba, os
+from pufa.content import search
+search.register_words(["申请工伤", "欠薪测试专用词"])  # a build that never segmented here
+jieba.set_dictionary(os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME))  # Material's jieba_dict
+search.register_words(WORDS)  # the terms file was edited meanwhile
+search.add_registered_words()
+"""
+LOADED_ELSEWHERE = """
+import jieba
+from pufa.content import search
+search.register_words(WORDS)  # a build that never segmented here
+jieba.lcut("别的程序先用了 jieba")  # loads the dictionary without the waiting words
+search.register_words(WORDS)
+search.add_registered_words()
+"""
+
+
+@pytest.mark.parametrize("scenario", [AFTER_SET_DICTIONARY, LOADED_ELSEWHERE])
+def test_the_words_that_wait_go_into_the_dictionary_once_as_they_would_in_a_fresh_process(scenario):
+    """Whatever happened to jieba's dictionary while words waited, it ends as a fresh process
+    that loads it and adds the words now registered (so a rebuild segments as a cold build)."""
+    import subprocess
+    import sys
+
+    def dictionary_after(script: str) -> list:
+        report = 'print(json.dumps([jieba.dt.total, len(jieba.dt.FREQ), jieba.lcut("职工申请工伤和欠薪测试专用词")]))'
+        program = f"import json\nWORDS = ['工伤认定', '欠薪测试专用词']\n{script}\n{report}\n"
+        return json.loads(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                                         check=True).stdout)
+
+    assert dictionary_after(scenario) == dictionary_after(EAGER)

@@ -54,7 +54,7 @@ _added: list[list[str]] = []
 """The word lists this process added to jieba's shared dictionary, or will add when it first
 segments with it, in order: with the dictionary's file they make the dictionary as it is."""
 _pending: list[str] = []
-"""Words registered and not added yet: jieba's dictionary has not been loaded."""
+"""Words registered and not added yet, waiting for the dictionary to be loaded."""
 _total_after: int | None = None
 """jieba's total frequency after the words were last added (None: not loaded here yet)."""
 _changed_elsewhere = False
@@ -74,12 +74,16 @@ def register_words(words: list[str]) -> None:
 
     global _changed_elsewhere, _total_after
     dictionary = jieba.dt
-    if not dictionary.initialized and _total_after is not None:  # set back to its file (set_dictionary)
-        _added.clear()
+    if not dictionary.initialized:  # its next load is its file alone (the first, or after set_dictionary)
+        _added[:] = [list(words)]
+        _pending[:] = words
         _total_after = None
-    elsewhere = dictionary.initialized and dictionary.total != _total_after
-    _changed_elsewhere = _changed_elsewhere or elsewhere
-    if _added and _added[-1] == words and not elsewhere:
+        return
+    elsewhere = dictionary.total != _total_after
+    if elsewhere:  # loaded or changed by something else: the words still waiting never went in
+        _changed_elsewhere = True
+        _pending.clear()
+    elif _added and _added[-1] == words:
         return
     _added.append(list(words))
     _pending.extend(words)
@@ -109,8 +113,8 @@ def _dictionary_state(words: list[str]) -> str:
     if _changed_elsewhere:
         add_registered_words()
         return stamp(words, str(dictionary.dictionary), len(dictionary.FREQ), dictionary.total)
-    source = Path(dictionary.dictionary) if dictionary.dictionary else None
-    return stamp(_added, str(dictionary.dictionary), file_stamp(source) if source else "")
+    source = Path(dictionary.dictionary or Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME))
+    return stamp(_added, str(dictionary.dictionary), file_stamp(source))
 
 
 _PYTHON_ONLY_SPACE = frozenset("\x1c\x1d\x1e\x1f\x85")
@@ -122,8 +126,9 @@ WORD_BREAK = "\u200b"
 def segmentation_memo(words: list[str]) -> Memo:
     """What jieba made of each run of Chinese, for this jieba and this dictionary: the
     search index's segmentation is a fifth of a build, and most text is the same next time.
-    The dictionary is taken as it stands after ``words`` were registered (see _dictionary_state),
-    with what an earlier `mkdocs serve` rebuild added (jieba cannot take a word back)."""
+    The dictionary is taken as it will be once ``words``, just registered, are in (see
+    _dictionary_state), with what an earlier `mkdocs serve` rebuild added (jieba cannot take
+    a word back)."""
     import jieba
 
     return Memo("search-segments", {"jieba": jieba.__version__, "dictionary": _dictionary_state(words)},

@@ -90,7 +90,8 @@ class Memo:
     def __init__(self, name: str, versions: Mapping[str, str], valid: Callable[[Any], bool] = lambda value: True,
                  large: bool = False):
         """``valid`` tells a stored value of the right shape; others are computed anew.
-        ``large``: a value may be megabytes of text (it is written in pieces, a little slower)."""
+        ``large``: a value may be megabytes of text, written in pieces (a memo of many small
+        values is faster written a value at a time)."""
         self.name = name
         self.valid = valid
         self.large = large
@@ -181,6 +182,8 @@ def _encoded(versions: Mapping[str, str], entries: Mapping[str, Any], large: boo
     yield b'{"versions":' + encoder.encode(versions).encode() + b',"entries":{'
     separator = b""
     for name, value in entries.items():
+        if not isinstance(name, str):
+            raise TypeError(f"a memo's keys are text, not {type(name).__name__}")
         yield separator + encoder.encode(name).encode() + b":"
         if large:
             yield from (piece.encode() for piece in encoder.iterencode(value))

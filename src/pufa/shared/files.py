@@ -16,9 +16,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
-from typing import BinaryIO
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 
@@ -38,10 +38,10 @@ class BusyError(PufaError):
     """Another pufa command is writing under data/ and did not finish in time."""
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """``text`` as UTF-8, or bytes as they are (a large file already encoded, not encoded twice)."""
+def write_atomic(path: Path, text: str) -> None:
+    """``text`` as UTF-8, in place of ``path`` all at once."""
     with atomic_file(path) as binary:
-        binary.write(text.encode("utf-8") if isinstance(text, str) else text)
+        binary.write(text.encode("utf-8"))
 
 
 @contextmanager

@@ -396,7 +396,7 @@ class SiteBuild:
         return search.search_terms(self.site.registries, self.root / "data" / "search_terms.txt")
 
     def register_search_words(self) -> None:
-        """Add the search words to the jieba dictionary Material's search segments with, and
+        """Register the search words with the jieba dictionary Material's search segments with, and
         let its segmentation come from what earlier builds found (see search.remember_segmentation)."""
         words = self.search_words()
         search.register_words(words)
