@@ -556,3 +556,24 @@ def test_a_memo_with_a_key_that_is_not_text_is_refused_and_nothing_is_written(tm
     with pytest.raises(TypeError):
         memo.save(tmp_path)
     assert not any((tmp_path / ".cache").iterdir())
+
+
+def test_a_save_cleans_up_what_a_killed_save_left_and_nothing_being_written_now(tmp_path: Path):
+    import os
+    import time
+
+    from pufa.shared.cache import LEFTOVER_AGE
+
+    folder = tmp_path / ".cache"
+    folder.mkdir()
+    killed, writing, other = folder / ".test.json.k1ll3d.tmp", folder / ".test.json.n0w.tmp", folder / ".other.json.x.tmp"
+    for leftover in (killed, writing, other):
+        leftover.write_text("{", encoding="utf-8")
+    long_ago = time.time() - LEFTOVER_AGE - 60
+    os.utime(killed, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    memo = Memo("test", {})
+    memo.put("一", 1)
+    memo.save(tmp_path)
+    assert not killed.exists() and writing.exists() and other.exists()
+    assert Memo("test", {}).load(tmp_path).has("一")

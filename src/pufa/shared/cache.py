@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import sys
+import time
 from importlib.metadata import version
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from itertools import islice
@@ -168,8 +169,10 @@ class Memo:
         key = signing_key()
         if key is None or _linked(root, CACHE_FOLDER):
             return
+        path = root / CACHE_FOLDER / f"{self.name}.json"
+        _remove_leftovers(path)
         try:
-            _write_signed(root / CACHE_FOLDER / f"{self.name}.json", key, _encoded(self.versions, entries, self.large))
+            _write_signed(path, key, _encoded(self.versions, entries, self.large))
         except OSError:
             pass  # a read-only checkout builds as well, only not faster next time
 
@@ -191,6 +194,22 @@ def _encoded(versions: Mapping[str, str], entries: Mapping[str, Any], large: boo
             yield encoder.encode(value).encode()
         separator = b","
     yield b"}}"
+
+
+LEFTOVER_AGE = 3600
+"""Seconds after which a temp file of a save is taken as left by a build that was killed
+while saving (not one another build is writing now)."""
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Delete the temp files killed saves of ``path`` left (tens of megabytes each)."""
+    old = time.time() - LEFTOVER_AGE
+    try:
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            if leftover.stat().st_mtime < old:
+                leftover.unlink()
+    except OSError:
+        pass
 
 
 def _write_signed(path: Path, key: bytes, payload: Iterable[bytes]) -> None:
