@@ -87,8 +87,7 @@ def register_words(words: list[str]) -> None:
         return
     _added.append(list(words))
     _pending.extend(words)
-    if dictionary.initialized:
-        add_registered_words()
+    add_registered_words()
 
 
 def add_registered_words() -> None:
