@@ -58,6 +58,7 @@ class _Index:
     """Stands in for Material's SearchIndex: one entry per page and heading, counting parses."""
 
     def __init__(self):
+        self.config = {"lang": ["zh"], "separator": SEPARATOR}
         self.entries: list[dict] = []
         self.parsed = 0
 
@@ -71,7 +72,7 @@ class _Index:
         self.entries += [{"location": f"{page.url}#{item.id}", "title": item.id, "text": ""} for item in page.toc]
 
     def generate_search_index(self, prev):
-        return json.dumps({"config": {"separator": SEPARATOR}, "docs": self.entries}, separators=(",", ":"))
+        return json.dumps({"config": self.config, "docs": self.entries}, separators=(",", ":"))
 
 
 def _page(**changes):

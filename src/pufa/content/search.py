@@ -189,20 +189,32 @@ class RememberedEntries:
     them: parsing every page's HTML and segmenting its Chinese was a fifth of a cold build,
     and of one that changed nothing. The entries are the same whichever way they came.
     ``segments``: the segmentation memo (what the helper's jieba found comes back into it).
-    The index Material writes is compacted on the way (``compact_index``)."""
+    Entries are compacted as they are made (see ``RedundantBreaks``), so the index is written
+    once, without Material's \\uXXXX escapes, and never read back."""
 
     def __init__(self, index: Any, memo: Memo, segments: Memo | None = None):
         self._index, self._memo, self._segments = index, memo, segments
         self._make, self._generate = index.add_entry_from_context, index.generate_search_index
+        self._breaks = RedundantBreaks(getattr(index, "config", {}).get("separator"))
         self._ahead: Ahead | None = None
         index.add_entry_from_context = self.add_entry_from_context
         index.generate_search_index = self.generate_search_index
 
-    def generate_search_index(self, *args: Any, **kwargs: Any) -> str:
-        """The text of the index Material writes, compacted: not written and read back."""
-        text = self._generate(*args, **kwargs)
-        with timed("压缩搜索索引"):
-            return compact_index(text)
+    def generate_search_index(self, prev: Any = None) -> str:
+        """The text of the index Material writes: its frame (settings) with the compacted
+        entries, in UTF-8. Material's own text, escaped, is twice the size and was parsed back
+        to be compacted: three copies of every page's text at the build's peak of memory.
+        ``prev``: the index of the last `mkdocs serve --dirty` rebuild, which Material merges."""
+        with timed("生成搜索索引"):
+            if prev is not None:
+                return compact_index(self._generate(prev))
+            entries, self._index.entries = self._index.entries, []
+            try:
+                frame = json.loads(self._generate(prev))
+            finally:
+                self._index.entries = entries
+            frame["docs"] = entries
+            return json.dumps(frame, ensure_ascii=False, separators=(",", ":"), default=str)
 
     def add_entry_from_context(self, page: Any) -> None:
         key = _page_key(page)
@@ -234,9 +246,11 @@ class RememberedEntries:
         """The entries Material makes of ``page``, as plain JSON (as the memo keeps them)."""
         start = len(self._index.entries)
         self._make(page)
-        made = self._index.entries[start:]
+        made = json.loads(json.dumps(self._index.entries[start:], ensure_ascii=False, default=str))
         del self._index.entries[start:]
-        return json.loads(json.dumps(made, ensure_ascii=False, default=str))
+        for entry in made:
+            self._breaks.drop_from(entry)
+        return made
 
     def _indexed_in_helper(self, page: Any) -> list[Any] | None:
         """What the helper sends for ``page``: its key, entries and the segmentation they used."""
@@ -258,32 +272,43 @@ def forget_segmentation() -> None:
 
 def compact_index(text: str) -> str:
     """The same search index in fewer bytes: UTF-8 instead of \\uXXXX escapes, and without
-    the word breaks that stand beside a separator anyway (around each ，。《》 and space),
-    which split nothing more: every entry gives the search the same words as before."""
+    the word breaks that stand beside a separator anyway (see ``RedundantBreaks``)."""
     index = json.loads(text)
-    separator = re.compile(index.get("config", {}).get("separator") or r"[\s\-]+")
-    redundant = _redundant_breaks(index.get("docs", []), separator)
-    if redundant:
-        for entry in index["docs"]:
-            for field in ("title", "text"):
-                if isinstance(entry.get(field), str):
-                    entry[field] = redundant.sub("", entry[field])
+    breaks = RedundantBreaks(index.get("config", {}).get("separator"))
+    for entry in index.get("docs", []):
+        breaks.drop_from(entry)
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
-def _redundant_breaks(docs: list[dict], separator: re.Pattern[str]) -> re.Pattern[str] | None:
-    """A pattern for the word breaks next to a character the index's separator splits at."""
-    beside = set()
-    for entry in docs:
+class RedundantBreaks:
+    """Drops the word breaks that stand beside a character the index's ``separator`` splits
+    at (around each ，。《》 and space): they split nothing more, so every entry gives the search
+    the same words as before. A break run goes when the character before or after it splits;
+    the characters tested so far are remembered, so each is tested once per index."""
+
+    def __init__(self, separator: str | None):
+        self._separator = re.compile(separator or r"[\s\-]+")
+        self._tested = {WORD_BREAK}
+        self._splitting: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def drop_from(self, entry: dict[str, Any]) -> None:
+        """Drop the redundant breaks from ``entry``'s title and text, in place."""
         for field in ("title", "text"):
             value = entry.get(field)
             if isinstance(value, str) and WORD_BREAK in value:
-                beside.update(re.findall(f"(?<={WORD_BREAK})[^{WORD_BREAK}]|[^{WORD_BREAK}](?={WORD_BREAK})", value))
-    splitting = "".join(re.escape(char) for char in sorted(beside)
-                        if separator.fullmatch(char) and char not in _PYTHON_ONLY_SPACE)
-    if not splitting:
-        return None
-    return re.compile(f"{WORD_BREAK}+(?=[{splitting}])|(?<=[{splitting}]){WORD_BREAK}+")
+                entry[field] = self._dropped(value)
+
+    def _dropped(self, text: str) -> str:
+        new = set(text) - self._tested
+        if new:
+            self._tested |= new
+            splitting = {char for char in new if self._separator.fullmatch(char) and char not in _PYTHON_ONLY_SPACE}
+            if splitting:
+                self._splitting |= splitting
+                chars = "".join(re.escape(char) for char in sorted(self._splitting))
+                self._pattern = re.compile(f"{WORD_BREAK}+(?=[{chars}])|(?<=[{chars}]){WORD_BREAK}+")
+        return self._pattern.sub("", text) if self._pattern is not None else text
 
 
 def material_default_index(text: str) -> str:
