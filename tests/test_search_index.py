@@ -146,6 +146,20 @@ def test_the_index_material_writes_is_compacted_on_the_way():
     assert f"<p>{WORD_BREAK}工伤，认定</p>" in written  # unescaped, without the break beside ，
 
 
+
+@settings(max_examples=100, deadline=None)
+@given(bodies=st.lists(st.lists(PIECES, max_size=30), min_size=1, max_size=5))
+def test_entries_compacted_one_by_one_make_the_index_compacted_whole(bodies):
+    """What is dropped from one page's entries does not depend on the pages indexed before it."""
+    from pufa.content.search import RememberedEntries
+    from pufa.shared.cache import Memo
+
+    index = _Index()
+    RememberedEntries(index, Memo("search-entries-test", {}))
+    for number, body in enumerate(bodies):
+        index.add_entry_from_context(_page(url=f"ketang/{number}/", content=as_material_writes(body)))
+    assert index.generate_search_index(None) == compact_index(_Index.generate_search_index(index, None))
+
 LAZY = """
 import jieba
 from pufa.content import search
