@@ -3,6 +3,7 @@ and the site is the same either way."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -53,6 +54,32 @@ def test_an_item_the_helper_fails_on_or_dies_on_is_left_to_the_build():
     ahead.close()
     assert children() == before
 
+
+
+def test_what_the_helper_does_last_is_done_once_the_build_took_every_result(tmp_path: Path):
+    kept = tmp_path / "kept.txt"
+    before = children()
+    ahead = Ahead(["一", "二"], lambda name: name, last=lambda: kept.write_text(f"{os.getpid()}"))
+    assert [ahead.take(name).result for name in ["一", "二"]] == ["一", "二"]
+    assert ahead.finish() is True
+    assert int(kept.read_text()) not in (os.getpid(), *before), "done in the helper"
+    assert children() == before
+
+
+def test_a_helper_whose_last_step_fails_or_is_not_reached_is_not_taken_as_finished(tmp_path: Path):
+    def fail() -> None:
+        raise OSError("磁盘已满")
+
+    before = children()
+    failing = Ahead(["一"], lambda name: name, last=fail)
+    assert failing.take("一").result == "一"
+    assert failing.finish() is False
+    kept = tmp_path / "kept.txt"
+    early = Ahead(["一", "二"], lambda name: name, last=lambda: kept.write_text("x"))
+    assert early.take("一").result == "一"
+    assert early.finish() is False, "the build did not take every result"
+    assert children() == before
+    assert Ahead([], lambda name: name).finish() is False, "no helper at all"
 
 def test_a_helper_that_stops_answering_is_left_behind(monkeypatch):
     import signal
@@ -141,6 +168,12 @@ def test_a_build_with_helpers_is_byte_identical_to_one_without(tmp_path: Path):
     pages = len(re.findall(r"Building page ", built.stderr))
     assert converted >= pages // 2 - 1 and indexed == pages and masked > 0, (converted, indexed, masked, pages)
 
+    def segments_of(project: Path) -> dict[str, str]:
+        saved = json.loads((project / ".cache" / "search-segments.json").read_bytes().partition(b"\n")[2])
+        return saved["entries"]
+
+    segments = {"helped": segments_of(project)}
+    assert segments["helped"], "something was segmented"
     shutil.rmtree(project / ".cache")
     single = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "single")],
                             cwd=project, env={**env, "PUFA_SINGLE_PROCESS": "1"}, capture_output=True, text=True, timeout=600)
@@ -150,6 +183,7 @@ def test_a_build_with_helpers_is_byte_identical_to_one_without(tmp_path: Path):
         return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
     assert files_of(tmp_path / "helped") == files_of(tmp_path / "single")
+    assert segments["helped"] == segments_of(project), "the search helper kept what jieba found, as the build does"
 
 
 def test_a_warning_in_a_page_the_helper_converted_still_fails_a_strict_build(tmp_path: Path):

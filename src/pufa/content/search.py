@@ -188,7 +188,7 @@ class RememberedEntries:
     ahead of the build on the other core (``index_ahead``), else making them, and keeping
     them: parsing every page's HTML and segmenting its Chinese was a fifth of a cold build,
     and of one that changed nothing. The entries are the same whichever way they came.
-    ``segments``: the segmentation memo (what the helper's jieba found comes back into it).
+    ``segments``: the segmentation memo.
     Entries are compacted as they are made (see ``RedundantBreaks``), so the index is written
     once, without Material's \\uXXXX escapes, and never read back."""
 
@@ -221,20 +221,27 @@ class RememberedEntries:
         found = self._memo.lookup(key)
         sent = self._ahead.take_matching(page.file.src_uri, key) if found is None and self._ahead else None
         if sent is not None:
-            found, segments = sent
-            if self._segments is not None:
-                for text, words in segments.items():
-                    self._segments.put(text, words)
+            found = sent[0]
         if found is None:
             found = self._made(page)
         self._memo.put(key, found)
         self._index.entries.extend(dict(entry) for entry in found)
 
-    def index_ahead(self, pages: Iterable[Any]) -> None:
-        """Index ``pages`` (every page, in the order the build will come to them) in a helper."""
+    def index_ahead(self, pages: Iterable[Any], keep_segments: Callable[[], None] | None = None) -> None:
+        """Index ``pages`` (every page, in the order the build will come to them) in a helper,
+        which then runs ``keep_segments`` to save the segmentation memo it filled: what its
+        jieba found (a third of the index's size) never comes back into the build's memory."""
         by_name = {page.file.src_uri: page for page in pages}
         self.close()
-        self._ahead = Ahead(by_name, lambda name: self._indexed_in_helper(by_name[name]), "pufa: 辅助进程为搜索索引了 %d 个页面")
+        self._ahead = Ahead(by_name, lambda name: self._indexed_in_helper(by_name[name]), "pufa: 辅助进程为搜索索引了 %d 个页面",
+                            last=keep_segments)
+
+    def finish(self) -> bool:
+        """Once every page is indexed: whether the helper indexed them all and kept the
+        segmentation (waiting for it to); False if there was none, or it is stopped."""
+        finished = self._ahead is not None and self._ahead.finish()
+        self._ahead = None
+        return finished
 
     def close(self) -> None:
         """Stop the helper, if one is working."""
@@ -253,13 +260,11 @@ class RememberedEntries:
         return made
 
     def _indexed_in_helper(self, page: Any) -> list[Any] | None:
-        """What the helper sends for ``page``: its key, entries and the segmentation they used."""
+        """What the helper sends for ``page``: its key and entries."""
         key = _page_key(page)
         if self._memo.lookup(key) is not None:
             return None  # the build takes these from the memo itself
-        segmented = self._segments.used_count() if self._segments is not None else 0
-        entries = self._made(page)
-        return [key, entries, self._segments.used_since(segmented) if self._segments is not None else {}]
+        return [key, self._made(page)]
 
 
 def forget_segmentation() -> None:

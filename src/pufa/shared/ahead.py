@@ -101,20 +101,23 @@ def stop_all() -> None:
 class Ahead:
     """``work(name)`` for each of ``names``, done in a forked helper; ``take(name)`` in the
     same order. ``work`` returns a JSON value, or None for nothing to send. ``done``: a debug
-    line logged on ``close`` with how many results ``take_matching`` gave (%d)."""
+    line logged on ``close`` with how many results ``take_matching`` gave (%d). ``last``: run in
+    the helper once every result is sent (see ``finish``): what it keeps of its own work, such
+    as a memo it saves, need not come back through the pipe and sit in the build's memory."""
 
-    def __init__(self, names: Iterable[str], work: Callable[[str], Any], done: str = ""):
+    def __init__(self, names: Iterable[str], work: Callable[[str], Any], done: str = "",
+                 last: Callable[[], None] | None = None):
         self._done, self._matched = done, 0
         self._names: set[str] = set()
         self._results: dict[str, Sent] = {}
         self._buffer = b""
-        self._read_end = -1
+        self._read_end = self._pid = -1
         self._stop: weakref.finalize | None = None
         names = list(names)
         if names and can_fork():
-            self._start(names, work)
+            self._start(names, work, last)
 
-    def _start(self, names: list[str], work: Callable[[str], Any]) -> None:
+    def _start(self, names: list[str], work: Callable[[str], Any], last: Callable[[], None] | None) -> None:
         read_end, write_end = os.pipe()
         try:
             import fcntl
@@ -132,7 +135,7 @@ class Ahead:
             try:
                 os.close(read_end)
                 _die_with(parent)
-                _help(names, work, write_end)
+                _help(names, work, write_end, last)
             finally:
                 os._exit(1)
         gc.unfreeze()
@@ -140,7 +143,7 @@ class Ahead:
         if pid < 0:
             os.close(read_end)
             return
-        self._names, self._read_end = set(names), read_end
+        self._names, self._read_end, self._pid = set(names), read_end, pid
         self._stop = weakref.finalize(self, _stop, pid, read_end)  # also if the build fails, or at exit
         _running.add(self)
 
@@ -190,6 +193,27 @@ class Ahead:
         line, self._buffer = self._buffer.split(b"\n", 1)
         return line
 
+    def finish(self) -> bool:
+        """Let the helper end on its own once the build took every result, running ``last``,
+        and let it go; True if it ended so within PATIENCE s, else it is stopped (and ``last``
+        may not have run, or not to the end)."""
+        if self._stop is None or not self._stop.alive or self._names:
+            self.close()
+            return False
+        while self._next_line() is not None:
+            pass  # nothing is sent after the last result: this waits for the pipe's end
+        if not select.select([self._read_end], [], [], 0)[0]:  # silent for PATIENCE s, not ended
+            self.close()
+            return False
+        self._stop.detach()
+        os.close(self._read_end)
+        try:
+            ended = os.waitpid(self._pid, 0)[1] == 0
+        except ChildProcessError:  # reaped for us (SIGCHLD ignored): its status is unknown
+            ended = False
+        self.close()
+        return ended
+
     def close(self) -> None:
         """Stop the helper (done or not) and let it go."""
         if self._stop is not None:
@@ -226,10 +250,10 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _help(names: list[str], work: Callable[[str], Any], write_end: int) -> None:
-    """The helper's whole life: a line of JSON [name, result, log] for each name, then exit.
-    It writes nothing anywhere else: its log lines go back to the build with the result, and
-    its standard output and error go nowhere."""
+def _help(names: list[str], work: Callable[[str], Any], write_end: int, last: Callable[[], None] | None) -> None:
+    """The helper's whole life: a line of JSON [name, result, log] for each name, then
+    ``last``, then exit. Its log lines go back to the build with the result, and its standard
+    output and error go nowhere."""
     nowhere = os.open(os.devnull, os.O_WRONLY)
     os.dup2(nowhere, 1)
     os.dup2(nowhere, 2)
@@ -246,5 +270,7 @@ def _help(names: list[str], work: Callable[[str], Any], write_end: int) -> None:
                     result = None
             out.write(json.dumps([name, result, recorder.lines], ensure_ascii=False, default=str).encode() + b"\n")
             out.flush()
+        if last is not None:
+            last()
         status = 0
     os._exit(status)

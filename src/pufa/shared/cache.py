@@ -23,7 +23,6 @@ import sys
 import time
 from importlib.metadata import version
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -130,14 +129,10 @@ class Memo:
     def put(self, key: str, value: Any) -> None:
         self._used[key] = value
 
-    def used_count(self) -> int:
-        """How many keys this build has used so far (for ``used_since``)."""
-        return len(self._used)
-
-    def used_since(self, count: int) -> dict[str, Any]:
-        """The keys this build used after its first ``count``, with their values (what a
-        helper process used, to be put into the build's own memo)."""
-        return dict(reversed(list(islice(reversed(self._used.items()), len(self._used) - count))))
+    def used(self) -> dict[str, Any]:
+        """The keys this build used, with their values (what a helper process used, to be put
+        into the build's own memo)."""
+        return dict(self._used)
 
     def load(self, root: Path) -> Memo:
         """Take what an earlier build on this machine saved under ``root``, if made with the

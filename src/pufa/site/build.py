@@ -232,7 +232,7 @@ class SiteBuild:
         self.disclosure.current
         self.disclosure.withdrawn()
         self.disclosure.listed()
-        return self._names.used_since(0)
+        return self._names.used()
 
     def _take_masked_texts(self) -> None:
         """The helper's masked texts into the masking memo (what it did not send is masked
@@ -337,7 +337,7 @@ class SiteBuild:
         if self.conversions is not None:
             self.conversions.close()  # every page is converted
         if self._search is not None:
-            self._search.index_ahead(pages)
+            self._search.index_ahead(pages, keep_segments=self._keep_segments)
         if env is not None and config is not None:
             self._renderings = RememberedRenderings(self.root, Path(config["config_file_path"]),
                                                     getattr(config["theme"], "custom_dir", None), repair_theme_markup,
@@ -415,21 +415,27 @@ class SiteBuild:
         back, delete any file that holds personal data and fail
         with where it was, or else keep the caches for the next build."""
         search.forget_segmentation()
-        for helper in (self.conversions, self._search):
-            if helper is not None:
-                helper.close()
+        if self.conversions is not None:
+            self.conversions.close()
         site_dir = Path(site_dir)
         with timed("扫描个人信息"):
             self.delete_files_with_personal_data(site_dir)
+        if self._search is None or not self._search.finish():  # else the search helper kept them
+            self._keep_segments()
         conversions = self.conversions.memo if self.conversions else None
-        if self._entries is not None and self._segments is not None:
-            self._segments.keep_known()  # pages indexed from the entries' memo asked jieba nothing
         if self._renderings is not None:
             self._renderings.close()
             log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
-        for memo in (self._names, self._segments, self._entries, self._clean_files, self._bodies, self._site_pages, conversions):
+        for memo in (self._names, self._entries, self._clean_files, self._bodies, self._site_pages, conversions):
             if memo is not None:
                 memo.save(self.root)
+
+    def _keep_segments(self) -> None:
+        """Save the segmentation memo: in the build, or in the search helper that filled it."""
+        if self._segments is not None:
+            if self._entries is not None:
+                self._segments.keep_known()  # pages indexed from the entries' memo asked jieba nothing
+            self._segments.save(self.root)
 
     def delete_files_with_personal_data(self, site_dir: Path) -> None:
         """Raise PrivacyError if any page, feed or data file of the built site holds an ID,
