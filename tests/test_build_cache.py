@@ -577,3 +577,14 @@ def test_a_save_cleans_up_what_a_killed_save_left_and_nothing_being_written_now(
     memo.save(tmp_path)
     assert not killed.exists() and writing.exists() and other.exists()
     assert Memo("test", {}).load(tmp_path).has("一")
+
+
+def test_a_memo_saved_early_keeps_what_it_held_and_a_later_save_writes_nothing(tmp_path: Path):
+    memo = Memo("test", {})
+    memo.put("一", "甲")
+    memo.save_and_release(tmp_path)
+    assert memo.lookup("一") is None, "let go of"
+    written = (tmp_path / ".cache" / "test.json").read_bytes()
+    memo.save(tmp_path)
+    assert (tmp_path / ".cache" / "test.json").read_bytes() == written
+    assert Memo("test", {}).load(tmp_path).lookup("一") == "甲"

@@ -125,6 +125,7 @@ class Ahead:
             fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         except (ImportError, AttributeError, OSError):
             pass  # a smaller pipe only lets the helper run less far ahead
+        _return_free_memory()  # the helper starts as large as the build is: not larger
         gc.freeze()  # the helper then copies fewer of the build's memory pages by collecting
         parent = os.getpid()
         try:
@@ -232,6 +233,17 @@ def _stop(pid: int, read_end: int) -> None:
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):  # gone already, or reaped for us (SIGCHLD ignored)
         pass
+
+
+def _return_free_memory() -> None:
+    """Give the memory the build has freed back to the system (glibc's malloc_trim): a forked
+    helper counts every page the build holds, used or not, and adds its own on top."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (ImportError, OSError, AttributeError):
+        pass  # not glibc: the helper only starts larger
 
 
 def _die_with(parent: int) -> None:

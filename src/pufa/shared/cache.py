@@ -134,6 +134,12 @@ class Memo:
         into the build's own memo)."""
         return dict(self._used)
 
+    def save_and_release(self, root: Path) -> None:
+        """``save`` now, and let go of every value (a later ``save`` then writes nothing): for
+        a memo complete before the build ends, whose values would sit in memory until then."""
+        self.save(root)
+        self._known, self._used = {}, {}
+
     def load(self, root: Path) -> Memo:
         """Take what an earlier build on this machine saved under ``root``, if made with the
         same versions; a file without this machine's signature is ignored."""

@@ -205,6 +205,7 @@ class SiteBuild:
             self._take_masked_texts()
             pages += self.disclosure_pages.pages()
         pages += self.stats_pages.pages()
+        self._site_pages.save_and_release(self.root)  # complete: the pages hold what they need of it
         release_stock_tagger()  # everything published is masked by now
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
@@ -335,7 +336,8 @@ class SiteBuild:
             stop_all()
             raise ContentError(self._body_problems)
         if self.conversions is not None:
-            self.conversions.close()  # every page is converted
+            self.conversions.finish(self.root)  # every page is converted
+        self._templates.forget_islands()  # every converted page has its islands back
         if self._search is not None:
             self._search.index_ahead(pages, keep_segments=self._keep_segments)
         if env is not None and config is not None:
@@ -422,11 +424,10 @@ class SiteBuild:
             self.delete_files_with_personal_data(site_dir)
         if self._search is None or not self._search.finish():  # else the search helper kept them
             self._keep_segments()
-        conversions = self.conversions.memo if self.conversions else None
         if self._renderings is not None:
             self._renderings.close()
             log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
-        for memo in (self._names, self._entries, self._clean_files, self._bodies, self._site_pages, conversions):
+        for memo in (self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)
 

@@ -81,6 +81,12 @@ class Conversions:
         self._ahead = Ahead(shared, lambda name: self._converted_in_helper(shared[name], config, files),
                             "pufa: 辅助进程转换了 %d 个页面")
 
+    def finish(self, root: Path) -> None:
+        """Once every page is converted: stop the helper and save the memo now, letting go of
+        what it holds (the original HTML of each page Material's search rewrites, say)."""
+        self.close()
+        self.memo.save_and_release(root)
+
     def close(self) -> None:
         """Stop the helper, if one is working (once every page is converted)."""
         if self._ahead is not None:

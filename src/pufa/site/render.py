@@ -112,6 +112,10 @@ class Renderer:
         """Islands kept with Markdown an earlier build rendered (see ``islands_in``)."""
         self._islands.update(islands)
 
+    def forget_islands(self) -> None:
+        """Let go of the islands once every page is converted (they are megabytes of HTML)."""
+        self._islands.clear()
+
     def restore_islands(self, html: str) -> str:
         """A converted page with every island placeholder replaced by its raw HTML."""
         if ISLAND_START not in html:
