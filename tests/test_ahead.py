@@ -66,6 +66,14 @@ def test_what_the_helper_does_last_is_done_once_the_build_took_every_result(tmp_
     assert children() == before
 
 
+
+def test_what_the_helper_lets_go_of_first_is_gone_in_the_helper_only():
+    held = {"页面": "正文" * 1000}
+    ahead = Ahead(["一", "二"], lambda name: sorted(held), first=held.clear)
+    assert [ahead.take(name).result for name in ["一", "二"]] == [[], []]
+    assert ahead.finish() is True
+    assert held == {"页面": "正文" * 1000}, "the build keeps its own"
+
 def test_a_helper_whose_last_step_fails_or_is_not_reached_is_not_taken_as_finished(tmp_path: Path):
     def fail() -> None:
         raise OSError("磁盘已满")

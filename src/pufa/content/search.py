@@ -227,14 +227,16 @@ class RememberedEntries:
         self._memo.put(key, found)
         self._index.entries.extend(dict(entry) for entry in found)
 
-    def index_ahead(self, pages: Iterable[Any], keep_segments: Callable[[], None] | None = None) -> None:
+    def index_ahead(self, pages: Iterable[Any], let_go: Callable[[], None] | None = None,
+                    keep_segments: Callable[[], None] | None = None) -> None:
         """Index ``pages`` (every page, in the order the build will come to them) in a helper,
-        which then runs ``keep_segments`` to save the segmentation memo it filled: what its
-        jieba found (a third of the index's size) never comes back into the build's memory."""
+        which first runs ``let_go`` (to free what it will not need before it loads jieba's
+        dictionary), and at the end ``keep_segments`` to save the segmentation memo it filled:
+        what its jieba found never comes back into the build's memory."""
         by_name = {page.file.src_uri: page for page in pages}
         self.close()
         self._ahead = Ahead(by_name, lambda name: self._indexed_in_helper(by_name[name]), "pufa: 辅助进程为搜索索引了 %d 个页面",
-                            last=keep_segments)
+                            first=let_go, last=keep_segments)
 
     def finish(self) -> bool:
         """Once every page is indexed: whether the helper indexed them all and kept the

@@ -101,12 +101,14 @@ def stop_all() -> None:
 class Ahead:
     """``work(name)`` for each of ``names``, done in a forked helper; ``take(name)`` in the
     same order. ``work`` returns a JSON value, or None for nothing to send. ``done``: a debug
-    line logged on ``close`` with how many results ``take_matching`` gave (%d). ``last``: run in
-    the helper once every result is sent (see ``finish``): what it keeps of its own work, such
-    as a memo it saves, need not come back through the pipe and sit in the build's memory."""
+    line logged on ``close`` with how many results ``take_matching`` gave (%d). ``first``: run in
+    the helper before the first name, to let go of what only the build needs (the helper
+    starts as a copy of the build, and what it frees makes room for what it loads). ``last``:
+    run in the helper once every result is sent (see ``finish``): what it keeps of its own
+    work, such as a memo it saves, need not come back through the pipe into the build."""
 
     def __init__(self, names: Iterable[str], work: Callable[[str], Any], done: str = "",
-                 last: Callable[[], None] | None = None):
+                 first: Callable[[], None] | None = None, last: Callable[[], None] | None = None):
         self._done, self._matched = done, 0
         self._names: set[str] = set()
         self._results: dict[str, Sent] = {}
@@ -115,9 +117,10 @@ class Ahead:
         self._stop: weakref.finalize | None = None
         names = list(names)
         if names and can_fork():
-            self._start(names, work, last)
+            self._start(names, work, first, last)
 
-    def _start(self, names: list[str], work: Callable[[str], Any], last: Callable[[], None] | None) -> None:
+    def _start(self, names: list[str], work: Callable[[str], Any], first: Callable[[], None] | None,
+               last: Callable[[], None] | None) -> None:
         read_end, write_end = os.pipe()
         try:
             import fcntl
@@ -136,7 +139,7 @@ class Ahead:
             try:
                 os.close(read_end)
                 _die_with(parent)
-                _help(names, work, write_end, last)
+                _help(names, work, write_end, first, last)
             finally:
                 os._exit(1)
         gc.unfreeze()
@@ -262,16 +265,21 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _help(names: list[str], work: Callable[[str], Any], write_end: int, last: Callable[[], None] | None) -> None:
-    """The helper's whole life: a line of JSON [name, result, log] for each name, then
-    ``last``, then exit. Its log lines go back to the build with the result, and its standard
-    output and error go nowhere."""
+def _help(names: list[str], work: Callable[[str], Any], write_end: int, first: Callable[[], None] | None,
+          last: Callable[[], None] | None) -> None:
+    """The helper's whole life: ``first``, a line of JSON [name, result, log] for each name,
+    then ``last``, then exit. Its log lines go back to the build with the result, and its
+    standard output and error go nowhere."""
     nowhere = os.open(os.devnull, os.O_WRONLY)
     os.dup2(nowhere, 1)
     os.dup2(nowhere, 2)
     for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
         if isinstance(logger, logging.Logger):
             logger.handlers = []
+    if first is not None:
+        first()
+        gc.collect()
+        _return_free_memory()
     status = 1
     with os.fdopen(write_end, "wb") as out:
         for name in names:

@@ -339,7 +339,7 @@ class SiteBuild:
             self.conversions.finish(self.root)  # every page is converted
         self._templates.forget_islands()  # every converted page has its islands back
         if self._search is not None:
-            self._search.index_ahead(pages, keep_segments=self._keep_segments)
+            self._search.index_ahead(pages, let_go=partial(self._keep_only_search, pages), keep_segments=self._keep_segments)
         if env is not None and config is not None:
             self._renderings = RememberedRenderings(self.root, Path(config["config_file_path"]),
                                                     getattr(config["theme"], "custom_dir", None), repair_theme_markup,
@@ -430,6 +430,19 @@ class SiteBuild:
         for memo in (self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)
+
+    def _keep_only_search(self, pages: list[Any]) -> None:
+        """In the search helper, before it loads jieba's dictionary (60 MB): let go of all the
+        build holds but the search memos, and of each page's Markdown, which nothing reads once
+        it is converted ("", not None, leaves MkDocs' Page.title as it was). The helper starts
+        as a copy of the build; what it frees here is room for the dictionary."""
+        kept = {name: vars(self)[name] for name in ("root", "_segments", "_entries")}
+        vars(self).clear()
+        vars(self).update(kept)
+        for page in pages:
+            page.markdown = ""
+            if page.file.generated_by:
+                page.file.content_string = ""
 
     def _keep_segments(self) -> None:
         """Save the segmentation memo: in the build, or in the search helper that filled it."""
