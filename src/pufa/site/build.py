@@ -119,6 +119,17 @@ def _is_kept_pages(value: Any) -> bool:
             and all(isinstance(html, str) for html in value[1].values()))
 
 
+def _forget_markdown(pages: Iterable[Any]) -> None:
+    """Let go of each page's Markdown, and of a generated page's source text, once every page
+    is converted: MkDocs and Material read neither after that, and every generated page's
+    text would otherwise sit in memory to the end of the build. ("", not None: MkDocs' Page.title
+    stays as it was.)"""
+    for page in pages:
+        page.markdown = ""
+        if page.file.generated_by:
+            page.file.content_string = ""
+
+
 class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
 
@@ -338,8 +349,9 @@ class SiteBuild:
         if self.conversions is not None:
             self.conversions.finish(self.root)  # every page is converted
         self._templates.forget_islands()  # every converted page has its islands back
+        _forget_markdown(pages)
         if self._search is not None:
-            self._search.index_ahead(pages, let_go=partial(self._keep_only_search, pages), keep_segments=self._keep_segments)
+            self._search.index_ahead(pages, let_go=self._keep_only_search, keep_segments=self._keep_segments)
         if env is not None and config is not None:
             self._renderings = RememberedRenderings(self.root, Path(config["config_file_path"]),
                                                     getattr(config["theme"], "custom_dir", None), repair_theme_markup,
@@ -431,18 +443,13 @@ class SiteBuild:
             if memo is not None:
                 memo.save(self.root)
 
-    def _keep_only_search(self, pages: list[Any]) -> None:
+    def _keep_only_search(self) -> None:
         """In the search helper, before it loads jieba's dictionary (60 MB): let go of all the
-        build holds but the search memos, and of each page's Markdown, which nothing reads once
-        it is converted ("", not None, leaves MkDocs' Page.title as it was). The helper starts
-        as a copy of the build; what it frees here is room for the dictionary."""
+        build holds but the search memos. The helper starts as a copy of the build; what it
+        frees here is room for the dictionary."""
         kept = {name: vars(self)[name] for name in ("root", "_segments", "_entries")}
         vars(self).clear()
         vars(self).update(kept)
-        for page in pages:
-            page.markdown = ""
-            if page.file.generated_by:
-                page.file.content_string = ""
 
     def _keep_segments(self) -> None:
         """Save the segmentation memo: in the build, or in the search helper that filled it."""
