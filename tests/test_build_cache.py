@@ -588,3 +588,28 @@ def test_a_memo_saved_early_keeps_what_it_held_and_a_later_save_writes_nothing(t
     memo.save(tmp_path)
     assert (tmp_path / ".cache" / "test.json").read_bytes() == written
     assert Memo("test", {}).load(tmp_path).lookup("一") == "甲"
+
+
+def test_once_converted_a_page_keeps_its_title_without_its_markdown(tmp_path: Path):
+    """The build lets go of every page's Markdown after conversion; MkDocs' Page.title must not
+    change for it (a page never read, as in `mkdocs serve --dirty`, stays unread)."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    (tmp_path / "docs").mkdir()
+    config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    config.load_dict({"site_name": "测试"})
+    assert config.validate() == ([], [])
+    config.plugins._current_plugin = "hooks/pufa_site.py"  # as when the hook generates them
+    texts = {"a.md": "---\ntitle: 头信息标题\n---\n正文", "b.md": "# 第一个标题\n\n正文", "c.md": "# 未读的页面"}
+    files = Files([File.generated(config, name, content=text) for name, text in texts.items()])
+    pages = [Page(None, file, config) for file in files]
+    for page in pages[:2]:
+        page.read_source(config)
+        page.render(config, files)
+    titles = [page.title for page in pages]
+    build_module._forget_markdown(pages)
+    assert [page.title for page in pages] == titles == ["头信息标题", "第一个标题", None]
+    assert [page.markdown for page in pages] == ["", "", None]
+    assert [file.content_string for file in files] == ["", "", "# 未读的页面"]

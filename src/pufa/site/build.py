@@ -123,11 +123,12 @@ def _forget_markdown(pages: Iterable[Any]) -> None:
     """Let go of each page's Markdown, and of a generated page's source text, once every page
     is converted: MkDocs and Material read neither after that, and every generated page's
     text would otherwise sit in memory to the end of the build. ("", not None: MkDocs' Page.title
-    stays as it was.)"""
+    stays as it was; a page `mkdocs serve --dirty` did not read keeps its None.)"""
     for page in pages:
-        page.markdown = ""
-        if page.file.generated_by:
-            page.file.content_string = ""
+        if page.markdown is not None:
+            page.markdown = ""
+            if page.file.generated_by:
+                page.file.content_string = ""
 
 
 class PrivacyError(PufaError):
