@@ -74,6 +74,18 @@ def test_what_the_helper_lets_go_of_first_is_gone_in_the_helper_only():
     assert ahead.finish() is True
     assert held == {"页面": "正文" * 1000}, "the build keeps its own"
 
+
+def test_a_helper_that_lets_go_of_another_helper_does_not_stop_it():
+    """Letting go of an Ahead in a helper (its copy of the build) must not run that Ahead's
+    finalizer there, which would kill the build's other helper."""
+    holder = {"other": Ahead(["一", "二"], lambda name: time.sleep(0.5) or name)}
+    second = Ahead(["三"], lambda name: name, first=holder.clear)
+    assert second.take("三").result == "三"
+    assert second.finish() is True
+    other = holder["other"]
+    assert [other.take(name).result for name in ["一", "二"]] == ["一", "二"]
+    other.close()
+
 def test_a_helper_whose_last_step_fails_or_is_not_reached_is_not_taken_as_finished(tmp_path: Path):
     def fail() -> None:
         raise OSError("磁盘已满")

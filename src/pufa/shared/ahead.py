@@ -276,6 +276,9 @@ def _help(names: list[str], work: Callable[[str], Any], write_end: int, first: C
     for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
         if isinstance(logger, logging.Logger):
             logger.handlers = []
+    for sibling in list(_running):  # the build's other helpers are the build's to stop: their
+        if sibling._stop is not None:  # finalizers, copied here, would kill them if ``first``
+            sibling._stop.detach()     # let go of them
     if first is not None:
         first()
         gc.collect()
