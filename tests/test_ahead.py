@@ -86,7 +86,7 @@ def test_a_helper_that_lets_go_of_another_helper_does_not_stop_it():
     assert [other.take(name).result for name in ["一", "二"]] == ["一", "二"]
     other.close()
 
-def test_a_helper_whose_last_step_fails_or_is_not_reached_is_not_taken_as_finished(tmp_path: Path):
+def test_a_helper_whose_last_step_fails_is_not_taken_as_finished(tmp_path: Path):
     def fail() -> None:
         raise OSError("磁盘已满")
 
@@ -95,11 +95,24 @@ def test_a_helper_whose_last_step_fails_or_is_not_reached_is_not_taken_as_finish
     assert failing.take("一").result == "一"
     assert failing.finish() is False
     kept = tmp_path / "kept.txt"
-    early = Ahead(["一", "二"], lambda name: name, last=lambda: kept.write_text("x"))
-    assert early.take("一").result == "一"
-    assert early.finish() is False, "the build did not take every result"
+    untaken = Ahead(["一", "二"], lambda name: name, last=lambda: kept.write_text("x"))
+    assert untaken.take("一").result == "一"
+    assert untaken.finish() is True and kept.read_text() == "x", "a result the build had from a memo is not waited for"
     assert children() == before
     assert Ahead([], lambda name: name).finish() is False, "no helper at all"
+
+
+def test_a_helper_stuck_after_its_last_result_delays_the_end_only_briefly(monkeypatch):
+    from pufa.shared import ahead as module
+
+    monkeypatch.setattr(module, "PATIENCE_AT_END", 1.0)
+    before = children()
+    stuck = Ahead(["一"], lambda name: name, last=lambda: time.sleep(60))
+    assert stuck.take("一").result == "一"
+    started = time.monotonic()
+    assert stuck.finish() is False
+    assert time.monotonic() - started < 10
+    assert children() == before
 
 def test_a_helper_that_stops_answering_is_left_behind(monkeypatch):
     import signal

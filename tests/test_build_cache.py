@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import re
+import shutil
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -613,3 +614,21 @@ def test_once_converted_a_page_keeps_its_title_without_its_markdown(tmp_path: Pa
     assert [page.title for page in pages] == titles == ["头信息标题", "第一个标题", None]
     assert [page.markdown for page in pages] == ["", "", None]
     assert [file.content_string for file in files] == ["", "", "# 未读的页面"]
+
+
+def test_a_new_search_separator_makes_the_warm_index_what_a_cold_build_writes(tmp_path: Path):
+    """The kept search entries are compacted for the index's separator: a new one is a new memo."""
+    project = copy_sample_project(tmp_path / "project")
+    assert run_build(project, site=tmp_path / "before").returncode == 0
+    settings = project / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    changed = re.sub(r"(?m)^(\s+separator: ).*$", lambda line: line[1] + r"'[\s\-]+'", text, count=1)
+    assert changed != text
+    settings.write_text(changed, encoding="utf-8")
+    warm = run_build(project, site=tmp_path / "warm")
+    shutil.rmtree(project / ".cache")
+    cold = run_build(project, site=tmp_path / "cold")
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    index = "search/search_index.json"
+    assert (warm.site / index).read_bytes() == (cold.site / index).read_bytes()
+    assert (cold.site / index).read_bytes() != (tmp_path / "before" / index).read_bytes()

@@ -164,10 +164,11 @@ def _cut_with_words(cut: Callable[..., Iterator[str]], sentence: str | bytes) ->
     return WORD_BREAK.join(cut(sentence))
 
 
-def entries_memo(segments: Memo) -> Memo:
+def entries_memo(segments: Memo, separator: str | None = None) -> Memo:
     """The search index's entries for each page, by everything Material reads to make them,
-    for this Material and the jieba dictionary ``segments`` (the segmentation memo) is for."""
-    return Memo("search-entries", {**library_versions("mkdocs-material"), **segments.versions},
+    for this Material, the jieba dictionary ``segments`` (the segmentation memo) is for and
+    the index's ``separator`` (the entries are kept compacted for it, see RedundantBreaks)."""
+    return Memo("search-entries", {**library_versions("mkdocs-material"), **segments.versions, "separator": separator or ""},
                 lambda value: isinstance(value, list) and all(isinstance(entry, dict) for entry in value))
 
 

@@ -32,6 +32,10 @@ PIPE_BYTES = 1 << 20
 PATIENCE = 60.0
 """Seconds the build waits for the helper's next line before it goes on without it."""
 
+PATIENCE_AT_END = 15.0
+"""Seconds the build waits, once it has every result it needs, for each of the helper's last
+lines and for its end (``finish``): a helper stuck then only delays the build this long."""
+
 
 def can_fork() -> bool:
     """Only a single-threaded process is copied: a lock another thread held at the moment
@@ -186,10 +190,11 @@ class Ahead:
         self._matched += 1
         return sent.result[1:]
 
-    def _next_line(self) -> bytes | None:
-        """The helper's next line; None at its end, or when it said nothing for PATIENCE s."""
+    def _next_line(self, patience: float | None = None) -> bytes | None:
+        """The helper's next line; None at its end, or when it said nothing for ``patience``
+        (PATIENCE) s."""
         while b"\n" not in self._buffer:
-            ready, _, _ = select.select([self._read_end], [], [], PATIENCE)
+            ready, _, _ = select.select([self._read_end], [], [], PATIENCE if patience is None else patience)
             chunk = os.read(self._read_end, 1 << 16) if ready else b""
             if not chunk:
                 return None
@@ -198,15 +203,16 @@ class Ahead:
         return line
 
     def finish(self) -> bool:
-        """Let the helper end on its own once the build took every result, running ``last``,
-        and let it go; True if it ended so within PATIENCE s, else it is stopped (and ``last``
-        may not have run, or not to the end)."""
-        if self._stop is None or not self._stop.alive or self._names:
+        """Once the build has every result it needs: let the helper send the rest (those the
+        build had from a memo), run ``last`` and end on its own, and let it go; True if it did,
+        each step within PATIENCE_AT_END s, else it is stopped (and ``last`` may not have run,
+        or not to the end)."""
+        if self._stop is None or not self._stop.alive:
             self.close()
             return False
-        while self._next_line() is not None:
-            pass  # nothing is sent after the last result: this waits for the pipe's end
-        if not select.select([self._read_end], [], [], 0)[0]:  # silent for PATIENCE s, not ended
+        while self._next_line(PATIENCE_AT_END) is not None:
+            pass  # results the build did not take (it had them from a memo), then the pipe's end
+        if not select.select([self._read_end], [], [], 0)[0]:  # silent, not ended
             self.close()
             return False
         self._stop.detach()
@@ -281,7 +287,7 @@ def _help(names: list[str], work: Callable[[str], Any], write_end: int, first: C
             sibling._stop.detach()     # let go of them
     if first is not None:
         first()
-        gc.collect()
+        gc.collect()  # what ``first`` let go of in cycles made since the fork (older ones stay frozen)
         _return_free_memory()
     status = 1
     with os.fdopen(write_end, "wb") as out:

@@ -422,13 +422,14 @@ class SiteBuild:
         """Let Material's search ``index`` take each page's entries from what earlier builds
         made of the same page, or from a helper process (see search.RememberedEntries);
         after ``register_search_words``."""
-        self._entries = search.entries_memo(self._segments).load(self.root)
+        self._entries = search.entries_memo(self._segments, getattr(index, "config", {}).get("separator")).load(self.root)
         self._search = search.RememberedEntries(index, self._entries, self._segments)
 
     def finish(self, site_dir: str | Path) -> None:
         """After MkDocs (and its search plugin) wrote everything: give jieba its own cut
         back, delete any file that holds personal data and fail
-        with where it was, or else keep the caches for the next build."""
+        with where it was, or else keep the remaining caches for the next build (those complete
+        earlier were saved then: they hold only what the same sources give again, leak or not)."""
         search.forget_segmentation()
         if self.conversions is not None:
             self.conversions.close()
