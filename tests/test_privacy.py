@@ -214,3 +214,9 @@ def test_odd_digits_and_spaces_are_made_plain_exactly_as_the_table_says(text):
     """The scanner replaces each odd character present in turn; that must come to what the
     table gives character by character (no replacement made into another odd character)."""
     assert plain_digits(text) == text.translate(WIDE_DIGITS)
+
+
+def test_a_reference_of_thousands_of_digits_does_not_stop_the_scan():
+    """Python's html.unescape fails on it; a browser shows U+FFFD, and the number after it counts."""
+    leaks = find_leaks("<p>&#" + "9" * 6000 + ";身份证号 " + ID + "</p>", "a.html")
+    assert [leak.digits for leak in leaks] == [ID]

@@ -96,6 +96,34 @@ def test_a_published_body_is_not_empty_and_holds_no_site_marker(project, body, m
     assert status == 1 and "articles/ketang/2023/yi.md:" in output and message in output, output
 
 
+
+@pytest.mark.parametrize(("reference", "message"), [
+    ("&#x1c;", "&#x1c; 是不可见的控制字符（U+001C）"),
+    ("&#27", "&#27 是不可见的控制字符（U+001B）"),
+    ("&#xD800;", "&#xD800; 不是有效的字符"),
+    ("&#" + "9" * 6000 + ";", "&#9999999999 不是有效的字符"),
+])
+def test_a_control_character_written_as_a_reference_is_named_with_its_line_in_check_and_build(project, reference, message):
+    """No feed can carry one (lxml refused it with a traceback), and a reference of thousands
+    of digits crashed Python's HTML parsers."""
+    path = project.article("ketang/2023/yi.md")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"\n第二段{reference}文字。\n", encoding="utf-8")
+    line = text.count("\n") + 2
+    status, output = check(project)
+    assert status == 1 and f"articles/ketang/2023/yi.md:{line}: " in output and message in output, output
+    built = project.build(cli=True)
+    assert built.returncode == 1 and message in built.output and "Traceback" not in built.output, built.output
+
+
+def test_a_control_character_written_as_an_escape_in_quotes_is_named_with_its_line(project):
+    path = project.article("ketang/2023/yi.md")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("一段摘要。", '"一段\\x1c摘要。"', 1), encoding="utf-8")
+    line = text[: text.index("一段摘要。")].count("\n") + 1
+    status, output = check(project)
+    assert status == 1 and f"articles/ketang/2023/yi.md:{line}: 含有不可见的控制字符（U+001C" in output, output
+
 def test_a_draft_may_still_be_empty(project):
     path = project.article("ketang/2023/yi.md", extra="draft: true")
     text = path.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pufa.content.body import line_of, svg_problems
+from pufa.content.body import line_of, svg_problems, unwritable_references
 from pufa.content.models import SLUG_PATTERN, Article, FrontMatter
 from pufa.content.registry import Registries, unknown_names
 from pufa.shared.cache import Memo
@@ -173,6 +173,9 @@ def _validate(
             problem(registry, f"{message}，请使用 data/{registry}.yml 中登记的名称")
     if not meta.draft and not doc.body.strip():
         found.append(Problem(path, "正文为空：发布的文章应有正文（草稿可以暂时空着）", doc.body_line))
+    for reference in unwritable_references(doc.body):
+        line = doc.body_line + doc.body[: doc.body.index(reference.needle)].count("\n")
+        found.append(Problem(path, reference.message, line))
     if RESERVED_MARKER in doc.body:
         line = doc.body_line + doc.body[: doc.body.index(RESERVED_MARKER)].count("\n")
         found.append(Problem(path, f"正文中不能出现 {RESERVED_MARKER}……（网站用它标记正文的起止，会截断订阅源）", line))

@@ -14,6 +14,7 @@ parser reads differently from a browser is removed all the same.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -24,6 +25,8 @@ import nh3
 
 from pufa.content.models import Article
 from pufa.shared.errors import Problem
+from pufa.shared.formats import OVERLONG_REFERENCE
+from pufa.shared.frontmatter import CONTROL_CHARACTERS
 
 ALLOWED_TAGS = frozenset(
     "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
@@ -158,13 +161,32 @@ def _style_is_alignment(style: str) -> bool:
     return True
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")  # a longer one is flagged by its start
+
+
 def body_checks(html: str) -> list[BodyCheck]:
     """Everything in a rendered body that may not be published, and every local image it
     shows, in order: a result of the HTML alone, so `pufa check` can keep it by the HTML."""
     inspector = _Inspector()
-    inspector.feed(html)
+    inspector.feed(OVERLONG_REFERENCE.sub("", html))  # reported below; Python cannot read one as a number
     inspector.close()
     return inspector.problems
+
+
+def unwritable_references(text: str) -> list[BodyProblem]:
+    """Character references to an invisible control character (&#x1c;), which the file itself
+    may not hold (see frontmatter.read_text) and no feed or valid page can carry, or to no
+    character at all (&#xD800;, a half of a UTF-16 pair; &#99999999999…, which crashes the
+    Markdown conversion), each once, with where it is written."""
+    found: list[BodyProblem] = []
+    for reference in dict.fromkeys(match.group(0) for match in _CHARACTER_REFERENCE.finditer(text)):
+        digits = reference.strip("&#;")
+        number = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+        if number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+            found.append(BodyProblem(f"{reference} 不是有效的字符，请删除", reference))
+        elif CONTROL_CHARACTERS.fullmatch(chr(number)):
+            found.append(BodyProblem(f"{reference} 是不可见的控制字符（U+{number:04X}），请删除", reference))
+    return found
 
 
 def checks_as_lists(checks: list[BodyCheck]) -> list[list[str]]:

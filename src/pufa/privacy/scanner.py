@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import gzip
-import html
 import io
 import multiprocessing
 import os
@@ -27,6 +26,7 @@ from pufa.privacy.identifiers import (
     passes_luhn, plain_digits,
 )
 from pufa.shared.cache import Memo, content_hash, stamp
+from pufa.shared.formats import unescape_html
 
 THEME_FOLDERS = ("assets",)
 """Top-level folders of the theme's own scripts and styles, whose long numbers are nobody's."""
@@ -44,7 +44,7 @@ def readable_text(text: str) -> str:
     text = _COMMENT.sub("", text)  # 138<!-- -->12345678 reads as one number (and sanitising joins it)
     text = _INLINE_TAG.sub("", text)
     text = _ANY_TAG.sub("\n", text)
-    return plain_digits(html.unescape(text))
+    return plain_digits(unescape_html(text))
 
 
 def markup_text(text: str) -> str:
@@ -52,7 +52,7 @@ def markup_text(text: str) -> str:
     too (an ID number in alt="…", a tel:%31%33%38… link, an image's file name, a comment)."""
     if "%" in text:
         text = unquote(text)
-    return plain_digits(html.unescape(text))
+    return plain_digits(unescape_html(text))
 
 
 def number_candidates(view: str) -> Iterable[re.Match[str]]:

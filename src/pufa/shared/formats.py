@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -60,3 +61,14 @@ def comparable_text(text: str) -> str:
     """Full-width and half-width alike, spaces and punctuation gone, lower case:
     《加班费》怎么算？ and 加班费怎么算 compare equal."""
     return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+OVERLONG_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]{9,}|[0-9]{11,});?")
+"""A numeric character reference beyond any character (a browser shows U+FFFD): Python's
+html.unescape fails on one of thousands of digits, which an editor's or an import's text may hold."""
+
+
+def unescape_html(text: str) -> str:
+    """``html.unescape``, with an overlong numeric reference read as U+FFFD, as a browser reads it."""
+    return html.unescape(OVERLONG_REFERENCE.sub("\ufffd", text))
+

@@ -131,13 +131,14 @@ def _parse_yaml(text: str, path: Path, first_line: int) -> tuple[Any, dict[Any, 
             if key in key_lines:
                 raise YamlSyntaxError(Problem(path, f"键重复（第 {key_lines[key]} 行已写过）", line, key))
             key_lines[key] = line
-    _refuse_nested_duplicates(node, path, first_line)
+    _refuse_hidden_faults(node, path, first_line)
     return data, key_lines
 
 
-def _refuse_nested_duplicates(root: yaml.Node | None, path: Path, first_line: int) -> None:
+def _refuse_hidden_faults(root: yaml.Node | None, path: Path, first_line: int) -> None:
     """A key written twice inside a nested mapping ({reviewer: 甲, reviewer: 乙}) is as
-    silent a loss as one at the top level."""
+    silent a loss as one at the top level; a control character written as an escape in
+    quotes ("\\x1c") is as invisible as one in the file (see read_text), and no feed can carry it."""
     seen_nodes: set[int] = set()
     stack = [root] if root is not None else []
     while stack:
@@ -145,6 +146,9 @@ def _refuse_nested_duplicates(root: yaml.Node | None, path: Path, first_line: in
         if id(node) in seen_nodes:
             continue  # an alias met again
         seen_nodes.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and (bad := CONTROL_CHARACTERS.search(node.value)):
+            raise YamlSyntaxError(Problem(path, f"含有不可见的控制字符（U+{ord(bad.group(0)):04X}，引号里的转义写法也算），请删除这个字符",
+                                          first_line + node.start_mark.line))
         if isinstance(node, yaml.MappingNode):
             lines: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -152,7 +156,7 @@ def _refuse_nested_duplicates(root: yaml.Node | None, path: Path, first_line: in
                 if key in lines and node is not root:
                     raise YamlSyntaxError(Problem(path, f"键重复（第 {lines[key]} 行已写过）", line, key))
                 lines.setdefault(key, line)
-                stack.append(value_node)
+                stack += [key_node, value_node]
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
 
