@@ -174,8 +174,7 @@ def _validate(
     if not meta.draft and not doc.body.strip():
         found.append(Problem(path, "正文为空：发布的文章应有正文（草稿可以暂时空着）", doc.body_line))
     for reference in unwritable_references(doc.body):
-        line = doc.body_line + doc.body[: doc.body.index(reference.needle)].count("\n")
-        found.append(Problem(path, reference.message, line))
+        found.append(Problem(path, reference.message, line_of(reference.needle, doc.body, doc.body_line)))
     if RESERVED_MARKER in doc.body:
         line = doc.body_line + doc.body[: doc.body.index(RESERVED_MARKER)].count("\n")
         found.append(Problem(path, f"正文中不能出现 {RESERVED_MARKER}……（网站用它标记正文的起止，会截断订阅源）", line))

@@ -168,7 +168,7 @@ def body_checks(html: str) -> list[BodyCheck]:
     """Everything in a rendered body that may not be published, and every local image it
     shows, in order: a result of the HTML alone, so `pufa check` can keep it by the HTML."""
     inspector = _Inspector()
-    inspector.feed(OVERLONG_REFERENCE.sub("", html))  # reported below; Python cannot read one as a number
+    inspector.feed(OVERLONG_REFERENCE.sub("", html))  # Python cannot read one (see unwritable_references)
     inspector.close()
     return inspector.problems
 

@@ -71,4 +71,3 @@ html.unescape fails on one of thousands of digits, which an editor's or an impor
 def unescape_html(text: str) -> str:
     """``html.unescape``, with an overlong numeric reference read as U+FFFD, as a browser reads it."""
     return html.unescape(OVERLONG_REFERENCE.sub("\ufffd", text))
-
