@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 from pathlib import Path
 
@@ -25,11 +26,11 @@ from pufa.cli import main
 from pufa.site import build as build_module
 from pufa.privacy.scanner import clean_files_memo, find_leaks
 from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
-from pufa.shared.cache import FolderMemo, Memo, content_hash
+from pufa.shared.cache import Memo, PackedMemo, content_hash
 from pufa.site.renderings import RememberedRenderings, Unkeyed, plain
 
 CACHES = ["conversions.json", "front-matter.json", "generated-pages.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
-          "rendered-pages", "search-entries.json", "search-segments.json", "text-citations.json"]
+          "rendered-pages.pack", "search-entries.json", "search-segments.json", "text-citations.json"]
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -47,17 +48,20 @@ def test_a_build_with_its_caches_is_byte_identical_to_a_cold_one(tmp_path: Path)
     assert warm.returncode == 0, warm.output
     assert files_of(warm.site) == files_of(cold.site)
 
-    renderings = sorted((project / ".cache" / "rendered-pages").iterdir())
-    assert len(renderings) == len([name for name in files_of(cold.site) if name.endswith(".html")]) - 1  # all but 404.html
-    kept = [rendering.read_bytes() for rendering in renderings]
-    for number, rendering in enumerate(renderings):  # planted, cut short, or moved to another page's key
-        signature, _, page = kept[number].partition(b"\n")
+    pack = project / ".cache" / "rendered-pages.pack"
+    records = _records(pack.read_bytes())
+    assert len(records) == len([name for name in files_of(cold.site) if name.endswith(".html")]) - 1  # all but 404.html
+    tampered = []
+    for number, (header, page) in enumerate(records):  # planted, cut short, or moved to another page's key
+        key, signature, _ = header.split(b" ")
         if number % 3 == 0:
-            rendering.write_bytes(signature + b"\n" + page.replace(b"</body>", b"<script>alert(1)</script></body>"))
+            page = page.replace(b"</body>", b"<script>alert(1)</script></body>")
         elif number % 3 == 1:
-            rendering.write_bytes(signature + b"\n" + page[: len(page) // 2])
+            page = page[: len(page) // 2]
         else:
-            rendering.write_bytes(kept[number - 1])
+            key = records[number - 1][0].split(b" ")[0]
+        tampered.append(b"%s %s %d\n" % (key, signature, len(page)) + page)
+    pack.write_bytes(b"".join(tampered))
     for cache in (project / ".cache").glob("*.json"):  # damaged, from another version of pufa, or planted
         stored = json.loads(cache.read_text(encoding="utf-8").split("\n", 1)[1])
         if "segments" in cache.name:
@@ -423,9 +427,11 @@ def test_a_rendering_is_kept_by_what_the_template_reads_and_only_when_it_can_be_
     renderings = _renderings(tmp_path, environment)
     assert environment.get_template("main.html").render(context) == "<strong>甲</strong><p>正文</p>"
     assert renderings.finished == {"a/index.html"} and renderings.taken == 0
+    renderings.close()
     environment, _ = _environment(tmp_path, "{{ page.content }}")  # the same versions, another build
     again = _renderings(tmp_path, environment)
     assert environment.get_template("main.html").render(context) == "<strong>甲</strong><p>正文</p>" and again.taken == 1
+    again.close()
     for change in ({"page": SimpleNamespace(**{**vars(context["page"]), "content": "<p>改了</p>"})},
                    {"page": SimpleNamespace(**{**vars(context["page"]), "meta": {"description": "另一个"}})},
                    {"config": {"site_name": "另一个站"}}, {"extra": "多一项"},
@@ -433,7 +439,7 @@ def test_a_rendering_is_kept_by_what_the_template_reads_and_only_when_it_can_be_
         environment, _ = _environment(tmp_path, "{{ page.content }}")
         changed = _renderings(tmp_path, environment)
         environment.get_template("main.html").render({**context, **change})
-        assert changed.taken == 0, change
+        assert changed.taken == 0, change  # not closed: what it rendered is not kept
     environment, _ = _environment(tmp_path, "{{ page.content }}")
     same = _renderings(tmp_path, environment)
     environment.get_template("main.html").render({**context, "config": {**context["config"], "site_dir": "elsewhere"}, "build_date_utc": 1})
@@ -445,38 +451,90 @@ def test_a_rendering_is_kept_by_what_the_template_reads_and_only_when_it_can_be_
             renderings = _renderings(tmp_path, environment)
             environment.get_template("main.html").render({**context, **unkeyed})
             assert renderings.taken == 0 and renderings.finished == {"a/index.html"}
+            renderings.close()
     warned = jinja2.Environment(loader=jinja2.DictLoader({"main.html": "{{ warn() }}"}))
     warned.globals["warn"] = lambda: logging.getLogger("mkdocs.test").warning("一条警告") or "x"
     for build in range(2):
         renderings = _renderings(tmp_path / "warned", warned)
         assert warned.get_template("main.html").render(context) == "x" and renderings.taken == 0
+        renderings.close()
     assert caplog.text.count("一条警告") == 2
+
+
+def _records(pack: bytes) -> list[tuple[bytes, bytes]]:
+    """The records of a PackedMemo's file: (header, value)."""
+    records = []
+    while pack:
+        header, _, rest = pack.partition(b"\n")
+        length = int(header.split(b" ")[2])
+        records.append((header, rest[:length]))
+        pack = rest[length:]
+    return records
 
 
 def test_a_kept_rendering_counts_only_under_its_own_key_versions_and_signature(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
-    memo = FolderMemo(tmp_path, "test", {"lib": "1"})
-    memo.put("a" * 32, b"<p>one</p>")
+    memo = PackedMemo(tmp_path, "test", {"lib": "1"})
+    memo.put("a" * 32, b"<p>one</p>\n")
     memo.put("b" * 32, b"<p>two</p>")
-    assert FolderMemo(tmp_path, "test", {"lib": "1"}).get("a" * 32) == b"<p>one</p>"
-    assert FolderMemo(tmp_path, "test", {"lib": "2"}).get("a" * 32) is None
-    folder = tmp_path / ".cache" / "test"
-    (folder / ("b" * 32)).replace(folder / ("c" * 32))
-    assert FolderMemo(tmp_path, "test", {"lib": "1"}).get("c" * 32) is None
+    memo.close()
+    pack = tmp_path / ".cache" / "test.pack"
+    assert [header.split(b" ")[0] for header, _ in _records(pack.read_bytes())] == [b"a" * 32, b"b" * 32]
+
+    def kept(key: str, versions: str = "1") -> bytes | None:
+        return PackedMemo(tmp_path, "test", {"lib": versions}).get(key)  # not closed: pruning nothing
+
+    assert kept("a" * 32) == b"<p>one</p>\n" and kept("b" * 32) == b"<p>two</p>"
+    assert kept("a" * 32, versions="2") is None
+    pack.write_bytes(pack.read_bytes().replace(b"b" * 32, b"c" * 32))  # a value moved to another key
+    assert kept("c" * 32) is None
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
-    assert FolderMemo(tmp_path, "test", {"lib": "1"}).get("a" * 32) is None
+    assert kept("a" * 32) is None
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    many = PackedMemo(tmp_path, "test", {"lib": "1"})
     for number in range(10):
-        memo.put(f"{number:032}", b"x")
-    later = FolderMemo(tmp_path, "test", {"lib": "1"})
-    later.get("a" * 32)
-    later.get(f"{0:032}")
-    later.prune()  # 12 files, 2 used: the other 10 go
-    assert sorted(path.name for path in folder.iterdir()) == [f"{0:032}", "a" * 32]
-    later.get(f"{0:032}")
-    FolderMemo(tmp_path, "test", {"lib": "1"}).prune()  # one that used nothing keeps nothing
-    assert list(folder.iterdir()) == []
+        many.put(f"{number:032}", b"x")
+    many.close()  # it used its 10, and keeps the 2 before (no more than twice as many)
+    later = PackedMemo(tmp_path, "test", {"lib": "1"})
+    assert later.get("a" * 32) == b"<p>one</p>\n" and later.get(f"{0:032}") == b"x"
+    later.close()  # 12 records, 2 used: the other 10 go
+    assert sorted(header.split(b" ")[0] for header, _ in _records(pack.read_bytes())) == [b"0" * 32, b"a" * 32]
+    assert kept(f"{0:032}") == b"x"
+    PackedMemo(tmp_path, "test", {"lib": "1"}).close()  # one that used nothing keeps nothing
+    assert pack.read_bytes() == b""
+    assert list((tmp_path / ".cache").iterdir()) == [pack], "no file of a write left behind"
+
+
+def test_a_pack_cut_short_or_damaged_keeps_the_records_before(tmp_path: Path, monkeypatch):
+    """A build killed while a file was renamed in cannot happen (it is renamed whole), but a
+    disk can fill, and a file can be edited: records are read up to the first that is not one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    memo = PackedMemo(tmp_path, "test", {})
+    for number in range(3):
+        memo.put(f"{number:032}", f"<p>{number}</p>".encode() * 100)
+    memo.close()
+    pack = tmp_path / ".cache" / "test.pack"
+    whole = pack.read_bytes()
+    values = [f"<p>{number}</p>".encode() * 100 for number in range(3)]
+    for damaged, readable in ((whole[:-1], values[:2] + [None]), (whole[:-1] + b"\n" + b"9" * 32 + b" x 12\n", values[:2] + [None]),
+                              (whole + b"\x00" * 5000, values), (b"\x00" * 5000 + whole, [None] * 3)):
+        pack.write_bytes(damaged)
+        found = PackedMemo(tmp_path, "test", {})
+        assert [found.get(f"{number:032}") for number in range(3)] == readable
+
+
+def test_a_failed_build_leaves_no_half_written_pack(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    memo = PackedMemo(tmp_path, "test", {})
+    memo.put("a" * 32, b"<p>one</p>")
+    memo.close()
+    before = (tmp_path / ".cache" / "test.pack").read_bytes()
+    failed = PackedMemo(tmp_path, "test", {})
+    failed.put("b" * 32, b"<p>two</p>")
+    del failed  # a `mkdocs serve` rebuild that failed: the next build lets go of it
+    assert [path.name for path in (tmp_path / ".cache").iterdir()] == ["test.pack"]
+    assert (tmp_path / ".cache" / "test.pack").read_bytes() == before
 
 
 def test_a_key_tells_apart_values_a_template_prints_apart():
@@ -494,28 +552,37 @@ def test_a_key_tells_apart_values_a_template_prints_apart():
     assert plain({"x": object()}, strict=False) == ["builtins.dict", [["x", "<builtins.object>"]]]
 
 
-def test_a_linked_rendering_folder_is_neither_written_nor_pruned(tmp_path: Path, monkeypatch):
-    """A .cache/rendered-pages that links elsewhere (a pull request can bring a link) could
-    make the prune delete files anywhere: it is not used at all; and the prune deletes only
-    files named as the memo names them."""
+def test_a_linked_or_special_pack_is_neither_read_nor_written_through(tmp_path: Path, monkeypatch):
+    """A .cache/ or a .cache/rendered-pages.pack that links elsewhere, or a pipe in its place
+    (a pull request can bring one): the pack is not read through it (a pipe would hang the
+    build), and a new pack replaces the link, never the file it leads to."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
-    victim = tmp_path / "victim"
-    victim.mkdir()
-    for number in range(10):
-        (victim / f"{number:032x}").write_text("important", encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("important", encoding="utf-8")
     (tmp_path / ".cache").mkdir()
-    (tmp_path / ".cache" / "test").symlink_to(victim, target_is_directory=True)
-    memo = FolderMemo(tmp_path, "test", {})
+    pack = tmp_path / ".cache" / "test.pack"
+    pack.symlink_to(victim)
+    memo = PackedMemo(tmp_path, "test", {})
+    assert memo.get("a" * 32) is None
     memo.put("a" * 32, b"<p>page</p>")
-    memo.prune()
-    assert sorted(path.name for path in victim.iterdir()) == [f"{number:032x}" for number in range(10)]
-    assert memo.get(f"{0:032x}") is None
+    memo.close()
+    assert victim.read_text(encoding="utf-8") == "important" and not pack.is_symlink()
 
-    (tmp_path / ".cache" / "test").unlink()
-    (tmp_path / ".cache" / "test").mkdir()
-    (tmp_path / ".cache" / "test" / "notes.txt").write_text("an engineer's file", encoding="utf-8")
-    FolderMemo(tmp_path, "test", {}).prune()
-    assert (tmp_path / ".cache" / "test" / "notes.txt").is_file()
+    pack.unlink()
+    os.mkfifo(pack)
+    memo = PackedMemo(tmp_path, "test", {})
+    assert memo.get("a" * 32) is None
+    memo.close()
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    memo = PackedMemo(other, "test", {})
+    memo.put("a" * 32, b"<p>page</p>")
+    memo.close()
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_rendering_is_not_taken_after_the_hook_or_the_environment_changed(tmp_path: Path):
@@ -529,6 +596,7 @@ def test_a_rendering_is_not_taken_after_the_hook_or_the_environment_changed(tmp_
         renderings = RememberedRenderings(tmp_path, tmp_path / "mkdocs.yml", None, str, ["hooks/site.py"])
         renderings.remember(environment, ["main.html"])
         environment.get_template("main.html").render(context)
+        renderings.close()
         return renderings.taken
 
     assert rendered({}) == 0 and rendered({}) == 1

@@ -434,13 +434,15 @@ class SiteBuild:
         if self.conversions is not None:
             self.conversions.close()
         site_dir = Path(site_dir)
-        with timed("扫描个人信息"):
-            self.delete_files_with_personal_data(site_dir)
+        try:
+            with timed("扫描个人信息"):
+                self.delete_files_with_personal_data(site_dir)
+        finally:  # a rendering holds what its page holds: the scan reads every page, kept or not
+            if self._renderings is not None:
+                self._renderings.close()
+                log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
         if self._search is None or not self._search.finish():  # else the search helper kept them
             self._keep_segments()
-        if self._renderings is not None:
-            self._renderings.close()
-            log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
         for memo in (self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)

@@ -12,7 +12,7 @@ the versions. A page whose context holds anything
 else (an object the key cannot spell out) is rendered every time, and so is one whose
 rendering logged a line.
 
-The renderings are files (``FolderMemo``), tens of megabytes at 2,000 articles, read only
+The renderings are kept in one file (``PackedMemo``), tens of megabytes at 2,000 articles, read only
 for the page being written.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pufa.shared.ahead import Recorder
-from pufa.shared.cache import FolderMemo, content_hash, file_stamp, folder_stamp, library_versions
+from pufa.shared.cache import PackedMemo, content_hash, file_stamp, folder_stamp, library_versions
 
 LIBRARIES = ("mkdocs", "mkdocs-material", "Jinja2", "MarkupSafe")
 MKDOCS_CONTEXT = frozenset({"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
@@ -104,7 +104,7 @@ class RememberedRenderings:
         """``hooks``: the settings' hook files, whose code may change what the templates get."""
         theme = folder_stamp(Path(custom_dir).parent, Path(custom_dir).name) if custom_dir else ""
         hook_code = [file_stamp(config_file.parent / hook) for hook in hooks]
-        self.store = FolderMemo(root, "rendered-pages", {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(config_file),
+        self.store = PackedMemo(root, "rendered-pages", {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(config_file),
                                                          "theme": theme, "hooks": ",".join(hook_code)})
         self._site: str | None = None
         self._environment = ""
@@ -163,5 +163,5 @@ class RememberedRenderings:
         return content_hash(self._site, json.dumps(own, ensure_ascii=False), page.content or "")
 
     def close(self) -> None:
-        """After the build: drop renderings no longer asked for."""
-        self.store.prune()
+        """After the build: keep what it rendered, and drop renderings no longer asked for."""
+        self.store.close()
