@@ -700,3 +700,34 @@ def test_a_new_search_separator_makes_the_warm_index_what_a_cold_build_writes(tm
     index = "search/search_index.json"
     assert (warm.site / index).read_bytes() == (cold.site / index).read_bytes()
     assert (cold.site / index).read_bytes() != (tmp_path / "before" / index).read_bytes()
+
+
+def test_shared_partials_give_every_page_what_rendering_it_alone_gives(tmp_path: Path, monkeypatch):
+    """The navigation, tabs, search box and logo are rendered once per build for the pages
+    that see them alike, with each page's own addresses filled in (partials.py): every page
+    must come out as it does when each is rendered for that page alone, pages at every depth
+    and pages in the navigation included."""
+    from pufa.site import partials
+
+    made: list[partials.SharedPartials] = []
+
+    class Counted(partials.SharedPartials):
+        def __init__(self, env):
+            super().__init__(env)
+            made.append(self)
+
+    monkeypatch.setattr(build_module, "SharedPartials", Counted)
+    shared_project = copy_sample_project(tmp_path / "shared")
+    shared = run_build(shared_project, site=tmp_path / "shared-site")
+    assert shared.returncode == 0, shared.output
+    assert made and made[0].shared > 3 * 50, "most pages took the partials another page rendered"
+
+    monkeypatch.setattr(partials, "SHARED", ())
+    alone_project = copy_sample_project(tmp_path / "alone")
+    alone = run_build(alone_project, site=tmp_path / "alone-site")
+    assert alone.returncode == 0, alone.output
+    assert made[1].shared == 0
+    pages = files_of(alone.site)
+    assert files_of(shared.site) == pages
+    depths = {name.count("/") for name in pages if name.endswith("index.html")}
+    assert len(depths) >= 4, depths

@@ -104,8 +104,8 @@ def find_leaks(text: str, page: str, allowed: frozenset[str] = frozenset()) -> l
     """Personal numbers in ``text``, as read (inline tags joined) and as written (attributes
     and comments included), each once. ``allowed`` lists numbers known not to be personal."""
     leaks: dict[str, Leak] = {}
-    for view in (readable_text(text), markup_text(text)):
-        for match in number_candidates(view):
+    for seen_as in (readable_text, markup_text):  # one view at a time: the search index is megabytes
+        for match in number_candidates(seen_as(text)):
             digits = digits_of(match.group(0))
             if digits in allowed or digits[-11:] in allowed or digits in leaks:
                 continue

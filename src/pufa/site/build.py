@@ -47,6 +47,7 @@ from pufa.site.addresses import output_path, page_address  # noqa: F401 (page_ad
 from pufa.site.conversions import Conversions
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import ISLAND_START, Renderer
+from pufa.site.partials import SharedPartials
 from pufa.site.renderings import RememberedRenderings
 from pufa.site.theme_markup import repair_theme_markup
 from pufa.stats.pages import StatsPages
@@ -198,6 +199,7 @@ class SiteBuild:
         self._page_scan: scanner.PageScan | None = None
         self.conversions: Conversions | None = None
         self._renderings: RememberedRenderings | None = None
+        self._partials: SharedPartials | None = None
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
@@ -358,6 +360,7 @@ class SiteBuild:
                                                     getattr(config["theme"], "custom_dir", None), repair_theme_markup,
                                                     config.get("hooks") or ())
             self._renderings.remember(env, [page.meta.get("template", "main.html") for page in pages])
+            self._partials = SharedPartials(env)
         with timed("写订阅源"):
             return self.syndication.render()
 
@@ -441,6 +444,8 @@ class SiteBuild:
             if self._renderings is not None:
                 self._renderings.close()
                 log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
+            if self._partials is not None:
+                log.debug("pufa: 页头、标签栏和导航取自同一次构建中别的页面：%d 次", self._partials.shared)
         if self._search is None or not self._search.finish():  # else the search helper kept them
             self._keep_segments()
         for memo in (self._names, self._entries, self._clean_files, self._bodies):

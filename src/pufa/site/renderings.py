@@ -89,9 +89,9 @@ def _navigation(items: Iterable[Any]) -> list[Any]:
     return shown
 
 
-def _active(items: Iterable[Any]) -> list[Any]:
+def active_places(items: Iterable[Any]) -> list[Any]:
     """Where the navigation marks the current page: each active item's place, depth first."""
-    return [[number, _active(item.children or ())] for number, item in enumerate(items) if getattr(item, "active", False)]
+    return [[number, active_places(item.children or ())] for number, item in enumerate(items) if getattr(item, "active", False)]
 
 
 class RememberedRenderings:
@@ -154,7 +154,7 @@ class RememberedRenderings:
         try:
             own = plain([name, page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url,
                          page.edit_url, page.title, page.is_homepage, _toc(page.toc), page.meta,
-                         _neighbour(page.previous_page), _neighbour(page.next_page), _active(context["nav"].items),
+                         _neighbour(page.previous_page), _neighbour(page.next_page), active_places(context["nav"].items),
                          context["base_url"], [str(path) for path in context["extra_css"]],
                          [str(path) for path in context["extra_javascript"]],
                          {name: value for name, value in context.items() if name not in MKDOCS_CONTEXT}])
