@@ -211,8 +211,26 @@ search.register_words(WORDS)
 search.add_registered_words()
 """
 
+LOADED_BETWEEN_BUILDS = """
+import jieba
+from pufa.content import search
+search.register_words(WORDS)  # a `mkdocs serve` build that never segmented here
+search.load_between_builds()  # while the editor writes
+search.register_words(WORDS)  # the next build: waits for the loading, and finds the dictionary loaded
+assert jieba.dt.initialized
+"""
+EDITED_WHILE_LOADED_BETWEEN_BUILDS = """
+import jieba
+from pufa.content import search
+search.register_words(["申请工伤", "欠薪测试专用词"])
+search.load_between_builds()
+search.register_words(WORDS)  # the terms file was edited meanwhile: the dictionary is its file again
+search.add_registered_words()
+"""
 
-@pytest.mark.parametrize("scenario", [AFTER_SET_DICTIONARY, LOADED_ELSEWHERE])
+
+@pytest.mark.parametrize("scenario", [AFTER_SET_DICTIONARY, LOADED_ELSEWHERE, LOADED_BETWEEN_BUILDS,
+                                      EDITED_WHILE_LOADED_BETWEEN_BUILDS])
 def test_the_words_that_wait_go_into_the_dictionary_once_as_they_would_in_a_fresh_process(scenario):
     """Whatever happened to jieba's dictionary while words waited, it ends as a fresh process
     that loads it and adds the words now registered (so a rebuild segments as a cold build)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,35 @@ _changed_elsewhere = False
 plugin loads, say): then only its state as it stands tells what it is."""
 
 
+_loading: threading.Thread | None = None
+"""jieba's shared dictionary being loaded between two `mkdocs serve` builds (see load_between_builds)."""
+_loaded_ahead_with: list[str] | None = None
+"""The words it was loaded with then, until the next build registers its own."""
+
+
+def load_between_builds() -> None:
+    """In `mkdocs serve`, after a build: load jieba's shared dictionary with the registered
+    words in a thread, while the editor is still writing. Its builds never load it (a helper
+    process indexes the pages), so the first rebuild after an edit waited a second for it;
+    it now finds it loaded, as a later rebuild did already. ``register_words`` waits for the
+    loading to end before it touches the dictionary."""
+    global _loading, _loaded_ahead_with
+    import jieba
+
+    if jieba.dt.initialized and not _pending:
+        return
+    _loaded_ahead_with = list(_added[-1]) if _added else []
+    _loading = threading.Thread(target=add_registered_words, name="pufa-jieba-dictionary", daemon=True)
+    _loading.start()
+
+
+def _wait_for_loading() -> None:
+    global _loading
+    if _loading is not None:
+        _loading.join()
+        _loading = None
+
+
 def register_words(words: list[str]) -> None:
     """Add ``words`` to jieba's shared dictionary, the one Material's search segments with:
     now if the dictionary is loaded, else when this process first segments with it (loading
@@ -72,8 +102,13 @@ def register_words(words: list[str]) -> None:
     made every rebuild miss the search memos."""
     import jieba
 
-    global _changed_elsewhere, _total_after
+    global _changed_elsewhere, _total_after, _loaded_ahead_with
+    _wait_for_loading()
     dictionary = jieba.dt
+    if _loaded_ahead_with is not None:
+        if _loaded_ahead_with != words and dictionary.total == _total_after:
+            dictionary.initialized = False  # loaded ahead with other words: its file alone again, as after set_dictionary
+        _loaded_ahead_with = None
     if not dictionary.initialized:  # its next load is its file alone (the first, or after set_dictionary)
         _added[:] = [list(words)]
         _pending[:] = words

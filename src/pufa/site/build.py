@@ -148,6 +148,7 @@ class SiteBuild:
 
     def __init__(self, root: Path, today: date, preview: bool, config: SiteConfig):
         self.root = root
+        self.preview = preview
         self.directory_urls = config.directory_urls
         if unfinished_change(root / "data"):
             raise WriteError("data/ 中有一次被中断的导入尚未完成，不能构建：请先运行 pufa check，它会完成这次写入。")
@@ -451,6 +452,8 @@ class SiteBuild:
         for memo in (self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)
+        if self.preview and self._search is not None:
+            search.load_between_builds()
 
     def _keep_only_search(self) -> None:
         """In the search helper, before it loads jieba's dictionary (60 MB): let go of all the
