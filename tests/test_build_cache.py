@@ -731,3 +731,15 @@ def test_shared_partials_give_every_page_what_rendering_it_alone_gives(tmp_path:
     assert files_of(shared.site) == pages
     depths = {name.count("/") for name in pages if name.endswith("index.html")}
     assert len(depths) >= 4, depths
+
+
+def test_a_memo_loaded_for_one_key_is_read_only_when_it_holds_that_key(tmp_path: Path):
+    """The generated pages are kept as one entry by everything they are made from: a build
+    that wants another key need not parse tens of megabytes, and finds what a full load finds."""
+    memo = Memo("test", {}, large=True)
+    memo.put("a" * 32, ["甲", {"b" * 32: 1}])
+    memo.save(tmp_path)
+    assert Memo("test", {}, large=True).load(tmp_path, wanted="a" * 32).lookup("a" * 32) == ["甲", {"b" * 32: 1}]
+    assert Memo("test", {}, large=True).load(tmp_path, wanted="b" * 32).lookup("b" * 32) is None  # a value's key is not an entry
+    unread = Memo("test", {}, large=True).load(tmp_path, wanted="c" * 32)
+    assert unread.lookup("a" * 32) is None and unread.lookup("c" * 32) is None

@@ -206,3 +206,22 @@ def test_the_chart_never_draws_a_negative_bar():
     heights = [float(h) for h in re.findall(r'height="(-?[\d.]+)"', svg.split(">", 1)[1])]
     ys = [float(y) for y in re.findall(r'<rect[^>]* y="(-?[\d.]+)"', svg)]
     assert heights and min(heights) >= 0 and min(ys) >= 0, svg
+
+
+def test_a_store_kept_between_serve_builds_is_what_reading_it_again_gives(tmp_path: Path):
+    """`mkdocs serve` keeps the parsed store for its next rebuild; the bytes decide, so an
+    import meanwhile (or a damaged file) is read as it is now, and a caller's changes stay its own."""
+    from pufa.shared.errors import ContentError
+
+    store = tmp_path / "reads.csv"
+    store.write_bytes(STORE.read_bytes())
+    first = read_store(store, keep=True)
+    first.clear()
+    assert read_store(store, keep=True) == read_store(store) != {}
+    head, row, *rest = store.read_text(encoding="utf-8").splitlines()
+    article, source, as_of, reads, readers = row.split(",")
+    store.write_text("\n".join([head, f"{article},{source},{as_of},{int(reads) + 7},{readers}", *rest]) + "\n", encoding="utf-8")
+    assert read_store(store, keep=True)[(article, source, date.fromisoformat(as_of))].reads == int(reads) + 7
+    store.write_text(head + "\n" + row.replace(",", ";") + "\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        read_store(store, keep=True)

@@ -21,6 +21,11 @@ def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text))
 
 
+_PINYIN_FOUND: dict[str, str] = {}
+"""``pinyin`` of every text this process asked ``pinyin_of`` for: a `mkdocs serve` rebuild
+(which makes no helper) asks for the same names again, and would load pypinyin for them."""
+
+
 def pinyin_of(texts: Iterable[str]) -> dict[str, str]:
     """``pinyin`` of each of ``texts``, worked out in a forked helper when one can be made:
     pypinyin's dictionaries take over 50 MB, which a build then never holds for the few
@@ -28,13 +33,13 @@ def pinyin_of(texts: Iterable[str]) -> dict[str, str]:
     from pufa.shared.ahead import Ahead
 
     texts = list(dict.fromkeys(texts))
-    helper = Ahead(texts, pinyin)
-    found = {}
+    helper = Ahead([text for text in texts if text not in _PINYIN_FOUND], pinyin)
     for text in texts:
-        sent = helper.take(text)
-        found[text] = sent.result if sent is not None and isinstance(sent.result, str) else pinyin(text)
+        if text not in _PINYIN_FOUND:
+            sent = helper.take(text)
+            _PINYIN_FOUND[text] = sent.result if sent is not None and isinstance(sent.result, str) else pinyin(text)
     helper.close()
-    return found
+    return {text: _PINYIN_FOUND[text] for text in texts}
 
 
 def cn_date(value: date) -> str:

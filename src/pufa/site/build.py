@@ -174,7 +174,7 @@ class SiteBuild:
             self.syndication = feeds.Syndication(planned, settings, today)  # the disclosure feed: generated_files
         columns = list(self.site.registries.columns)
         with timed("阅读统计"):
-            snapshots = read_store(root / "data" / "stats" / "reads.csv").values()
+            snapshots = read_store(root / "data" / "stats" / "reads.csv", keep=preview).values()
             self.reading = build_report(snapshots, self.site.visible(today, preview), columns, today)
         self._templates = renderer = Renderer(STATUS_LABELS=STATUS_LABELS)
         self.renderer = PageRenderer(self.site, today, preview, self.syndication, self.reading, renderer,
@@ -182,9 +182,9 @@ class SiteBuild:
         # The article, column and index pages, kept whole: they are made from nothing but
         # articles/ and data/, the build day, preview or not, the settings, pufa's code and
         # the libraries that shape them (pypinyin orders the topic and audience indexes).
-        self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML", "pypinyin"),
-                                _is_kept_pages, large=True).load(root)
         self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), self._sources_stamp)
+        self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML", "pypinyin"),
+                                _is_kept_pages, large=True).load(root, wanted=self._site_pages_key)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}

@@ -192,15 +192,33 @@ def _identifying_forms(url: str | None, path: str | None, title: str | None) -> 
     return forms
 
 
-def read_store(path: Path) -> dict[tuple[str, str, date], Snapshot]:
+_KEPT_STORE: dict[Path, tuple[str, dict[tuple[str, str, date], Snapshot]]] = {}
+"""The store as last read by ``read_store(..., keep=True)``, by path, with its bytes' hash."""
+
+
+def read_store(path: Path, keep: bool = False) -> dict[tuple[str, str, date], Snapshot]:
     """The snapshots of data/stats/reads.csv (none when there is no such file); a damaged
-    store is a ContentError naming the line and the cause."""
+    store is a ContentError naming the line and the cause. ``keep``: hold on to what was read
+    for the next call with the same bytes (`mkdocs serve`, whose every rebuild read and parsed
+    100,000 rows again; a single build lets go of them once counted)."""
     if not path.exists():
         return {}
     restore = "请用 git 恢复此文件后重新导入"
     if not path.is_file():
         raise ContentError([Problem(path, f"阅读数据存档应为一个文件，这里不是文件；{restore}")])
     data = path.read_bytes()
+    kept = _KEPT_STORE.pop(path, None)
+    if keep and kept is not None and kept[0] == content_hash(data):
+        _KEPT_STORE[path] = kept
+        return dict(kept[1])
+    snapshots = _parsed_store(path, data, restore)
+    if keep:
+        _KEPT_STORE[path] = (content_hash(data), snapshots)
+        return dict(snapshots)
+    return snapshots
+
+
+def _parsed_store(path: Path, data: bytes, restore: str) -> dict[tuple[str, str, date], Snapshot]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
