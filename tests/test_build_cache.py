@@ -531,10 +531,41 @@ def test_a_failed_build_leaves_no_half_written_pack(tmp_path: Path, monkeypatch)
     memo.close()
     before = (tmp_path / ".cache" / "test.pack").read_bytes()
     failed = PackedMemo(tmp_path, "test", {})
+    assert failed.get("a" * 32) == b"<p>one</p>"
     failed.put("b" * 32, b"<p>two</p>")
+    old = failed._old
+    assert old is not None
     del failed  # a `mkdocs serve` rebuild that failed: the next build lets go of it
     assert [path.name for path in (tmp_path / ".cache").iterdir()] == ["test.pack"]
     assert (tmp_path / ".cache" / "test.pack").read_bytes() == before
+    with pytest.raises(OSError):
+        os.fstat(old)  # the old pack is not held open (its disk space would stay taken once replaced)
+
+
+def test_the_folder_earlier_versions_kept_renderings_in_is_removed_and_nothing_else(tmp_path: Path):
+    from pufa.shared.cache import remove_earlier_folder
+
+    folder = tmp_path / ".cache" / "rendered-pages"
+    folder.mkdir(parents=True)
+    for name in ("a" * 32, "." + "b" * 32 + ".123"):
+        (folder / name).write_bytes(b"<p>page</p>")
+    remove_earlier_folder(tmp_path, "rendered-pages")
+    assert not folder.exists()
+
+    folder.mkdir()
+    (folder / ("a" * 32)).write_bytes(b"<p>page</p>")
+    (folder / "notes.txt").write_text("an engineer's file", encoding="utf-8")
+    remove_earlier_folder(tmp_path, "rendered-pages")
+    assert [path.name for path in folder.iterdir()] == ["notes.txt"]
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / ("c" * 32)).write_text("important", encoding="utf-8")
+    (folder / "notes.txt").unlink()
+    folder.rmdir()
+    folder.symlink_to(victim, target_is_directory=True)
+    remove_earlier_folder(tmp_path, "rendered-pages")
+    assert (victim / ("c" * 32)).read_text(encoding="utf-8") == "important"
 
 
 def test_a_key_tells_apart_values_a_template_prints_apart():

@@ -306,7 +306,8 @@ class PackedMemo:
     def __init__(self, root: Path, name: str, versions: Mapping[str, str]):
         self.path = root / CACHE_FOLDER / f"{name}.pack"
         self._versions = stamp(code_version(), sorted(versions.items()))
-        self._signing_key = None if _linked(root, CACHE_FOLDER) else signing_key()
+        usable = hasattr(os, "pread") and hasattr(os, "O_NOFOLLOW") and not _linked(root, CACHE_FOLDER)
+        self._signing_key = signing_key() if usable else None
         self._old: int | None = None  # the earlier build's file, opened at the first get
         self._records: dict[str, tuple[int, int]] = {}  # its records: key -> (start, end), header included
         self._new: BinaryIO | None = None  # this build's file, made at the first put
@@ -326,6 +327,7 @@ class PackedMemo:
             return
         try:
             self._old = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            self._close_old = weakref.finalize(self, os.close, self._old)  # a failed build never reaches close
             size = os.fstat(self._old).st_size if stat.S_ISREG(os.fstat(self._old).st_mode) else 0
             start = 0
             while start < size:
@@ -394,7 +396,7 @@ class PackedMemo:
         finally:
             self._abandon()  # after a rename: nothing left to drop
             if self._old is not None:
-                os.close(self._old)
+                self._close_old()
             self._old, self._records = None, {}
 
     def _start_new(self) -> None:
@@ -411,6 +413,25 @@ class PackedMemo:
         if self._new is not None and self._new_path is not None:
             self._drop_new()
         self._new = self._new_path = None
+
+
+_EARLIER_NAME = re.compile(r"\.?[0-9a-f]{32}(\.[0-9]+)?")
+"""A file of ``.cache/<name>/``, where pufa kept such results one file each until December 2026."""
+
+
+def remove_earlier_folder(root: Path, name: str) -> None:
+    """Delete ``.cache/<name>/`` as earlier versions of pufa left it (3,000 files, 80 MB):
+    only files named as they named them, and the folder once empty; never through a link."""
+    folder = root / CACHE_FOLDER / name
+    if _linked(root, CACHE_FOLDER, name) or not folder.is_dir():
+        return
+    try:
+        for entry in os.scandir(folder):
+            if _EARLIER_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        folder.rmdir()
+    except OSError:
+        pass  # something else is in it: left as it is
 
 
 def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

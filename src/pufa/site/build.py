@@ -193,6 +193,7 @@ class SiteBuild:
         self._segments: Memo | None = None
         self._entries: Memo | None = None
         self._search: search.RememberedEntries | None = None
+        self._search_dictionaries = False
         self._clean_files: Memo | None = None
         # Each article body's checks and sanitised HTML, by the body: the same for the same HTML.
         self._bodies = Memo("published-bodies", library_versions("nh3"), lambda value: (
@@ -426,7 +427,9 @@ class SiteBuild:
         """Let Material's search ``index`` take each page's entries from what earlier builds
         made of the same page, or from a helper process (see search.RememberedEntries);
         after ``register_search_words``."""
-        self._entries = search.entries_memo(self._segments, getattr(index, "config", {}).get("separator")).load(self.root)
+        settings = getattr(index, "config", {})
+        self._search_dictionaries = bool(settings.get("jieba_dict") or settings.get("jieba_dict_user"))
+        self._entries = search.entries_memo(self._segments, settings.get("separator")).load(self.root)
         self._search = search.RememberedEntries(index, self._entries, self._segments)
 
     def finish(self, site_dir: str | Path) -> None:
@@ -452,8 +455,8 @@ class SiteBuild:
         for memo in (self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)
-        if self.preview and self._search is not None:
-            search.load_between_builds()
+        if self.preview and self._search is not None and not self._search_dictionaries:
+            search.load_between_builds()  # not when Material's search loads a dictionary of its own (before our on_config)
 
     def _keep_only_search(self) -> None:
         """In the search helper, before it loads jieba's dictionary (60 MB): let go of all the

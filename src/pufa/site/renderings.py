@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pufa.shared.ahead import Recorder
-from pufa.shared.cache import PackedMemo, content_hash, file_stamp, folder_stamp, library_versions
+from pufa.shared.cache import PackedMemo, content_hash, file_stamp, folder_stamp, library_versions, remove_earlier_folder
 
 LIBRARIES = ("mkdocs", "mkdocs-material", "Jinja2", "MarkupSafe")
 MKDOCS_CONTEXT = frozenset({"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
@@ -104,6 +104,7 @@ class RememberedRenderings:
         """``hooks``: the settings' hook files, whose code may change what the templates get."""
         theme = folder_stamp(Path(custom_dir).parent, Path(custom_dir).name) if custom_dir else ""
         hook_code = [file_stamp(config_file.parent / hook) for hook in hooks]
+        self._root = root
         self.store = PackedMemo(root, "rendered-pages", {**library_versions(*LIBRARIES), "mkdocs.yml": file_stamp(config_file),
                                                          "theme": theme, "hooks": ",".join(hook_code)})
         self._site: str | None = None
@@ -165,3 +166,4 @@ class RememberedRenderings:
     def close(self) -> None:
         """After the build: keep what it rendered, and drop renderings no longer asked for."""
         self.store.close()
+        remove_earlier_folder(self._root, "rendered-pages")
