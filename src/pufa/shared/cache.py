@@ -309,6 +309,7 @@ class PackedMemo:
         usable = hasattr(os, "pread") and hasattr(os, "O_NOFOLLOW") and not _linked(root, CACHE_FOLDER)
         self._signing_key = signing_key() if usable else None
         self._old: int | None = None  # the earlier build's file, opened at the first get
+        self._opened = False
         self._records: dict[str, tuple[int, int]] = {}  # its records: key -> (start, end), header included
         self._new: BinaryIO | None = None  # this build's file, made at the first put
         self._new_path: Path | None = None
@@ -323,8 +324,9 @@ class PackedMemo:
         """Open the earlier file and note where each record is. Only a regular file that is
         not a link is read (a link or a pipe could come with a pull request); the records are
         read up to the first that is cut short or is not one."""
-        if self._old is not None or self._signing_key is None:
+        if self._opened or self._signing_key is None:
             return
+        self._opened = True  # once: a cold build has no pack, and asks for every page
         try:
             self._old = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             self._close_old = weakref.finalize(self, os.close, self._old)  # a failed build never reaches close
@@ -397,7 +399,7 @@ class PackedMemo:
             self._abandon()  # after a rename: nothing left to drop
             if self._old is not None:
                 self._close_old()
-            self._old, self._records = None, {}
+            self._old, self._records, self._opened = None, {}, False
 
     def _start_new(self) -> None:
         """Make this build's new file; a build that fails before ``close`` (a `mkdocs serve`
