@@ -284,6 +284,10 @@ def test_search_results_are_reached_from_the_search_field_by_arrow_keys(browser,
     context, page, _, _ = open_page(browser, server, "/", 1280, "default")
     page.focus(".md-search__input")
     page.keyboard.type("工资")
+    # Chinese is typed as text with no key events, and Material searches on keyup (or when
+    # its worker gets ready): a worker ready before the typing saw an empty field and never
+    # searched (CI, 2026-12-03). A real key after it, as an IME's committing key gives.
+    page.keyboard.press("End")
     # How long to wait, not a time limit under test: on a busy 2-core machine the search
     # worker took over 10 s to load its index (the browser tests wait as long).
     page.wait_for_selector(".md-search-result__item a", timeout=30_000)
