@@ -74,6 +74,8 @@ class SiteConfig:
     publisher: str
     feed_items: object = feeds.DEFAULT_ITEMS
     directory_urls: bool = True
+    search_dictionaries: bool = False
+    """Whether Material's search loads a jieba dictionary of its own (jieba_dict, jieba_dict_user)."""
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any]) -> SiteConfig:
@@ -86,7 +88,14 @@ class SiteConfig:
             (extra.get("government") or {}).get("sponsor", config["site_name"]),
             (extra.get("feeds") or {}).get("items", feeds.DEFAULT_ITEMS),
             bool(config.get("use_directory_urls", True)),
+            _search_loads_dictionaries(config),
         )
+
+
+def _search_loads_dictionaries(config: Mapping[str, Any]) -> bool:
+    plugin = (config.get("plugins") or {}).get("material/search")
+    settings = getattr(plugin, "config", None) or {}
+    return bool(settings.get("jieba_dict") or settings.get("jieba_dict_user"))
 
 
 @dataclass(frozen=True)
@@ -193,7 +202,7 @@ class SiteBuild:
         self._segments: Memo | None = None
         self._entries: Memo | None = None
         self._search: search.RememberedEntries | None = None
-        self._search_dictionaries = False
+        self._search_dictionaries = config.search_dictionaries
         self._clean_files: Memo | None = None
         # Each article body's checks and sanitised HTML, by the body: the same for the same HTML.
         self._bodies = Memo("published-bodies", library_versions("nh3"), lambda value: (
@@ -419,7 +428,7 @@ class SiteBuild:
         """Register the search words with the jieba dictionary Material's search segments with, and
         let its segmentation come from what earlier builds found (see search.remember_segmentation)."""
         words = self.search_words()
-        search.register_words(words)
+        search.register_words(words, stock_dictionary=not self._search_dictionaries)
         self._segments = search.segmentation_memo(words).load(self.root)
         search.remember_segmentation(self._segments)
 
@@ -428,7 +437,6 @@ class SiteBuild:
         made of the same page, or from a helper process (see search.RememberedEntries);
         after ``register_search_words``."""
         settings = getattr(index, "config", {})
-        self._search_dictionaries = bool(settings.get("jieba_dict") or settings.get("jieba_dict_user"))
         self._entries = search.entries_memo(self._segments, settings.get("separator")).load(self.root)
         self._search = search.RememberedEntries(index, self._entries, self._segments)
 
@@ -455,8 +463,6 @@ class SiteBuild:
         for memo in (self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)
-        if self.preview and self._search is not None and not self._search_dictionaries:
-            search.load_between_builds()  # not when Material's search loads a dictionary of its own (before our on_config)
 
     def _keep_only_search(self) -> None:
         """In the search helper, before it loads jieba's dictionary (60 MB): let go of all the
