@@ -10,7 +10,7 @@ from mkdocs.structure.toc import get_toc
 from pufa.shared.errors import PufaError
 from pufa.site.build import SiteBuild
 
-_command, _build = "build", None  # not re-imported between `mkdocs serve` rebuilds: on_config builds anew
+_startup, _build = {"command": "build", "dirty": False}, None  # not re-imported between `mkdocs serve` rebuilds: on_config builds anew
 on_post_template = SiteBuild.finish_template  # 404.html as written, repaired
 
 
@@ -23,15 +23,14 @@ def _reported():
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _command
-    _command = command
+    _startup.update(command=command, dirty=dirty)
 
 
 def on_config(config):
     global _build
     _build = None
     with _reported():
-        _build = SiteBuild.from_mkdocs(config, _command)
+        _build = SiteBuild.from_mkdocs(config, **_startup)
         _build.register_search_words()
     search_index = getattr(config.plugins.get("material/search"), "search_index", None)
     if search_index is not None:  # Material's search, enabled
@@ -46,7 +45,7 @@ def on_files(files: Files, config) -> Files:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, item.src_uri, content=item.content, inclusion=inclusion,
                                     abs_src_path=str(item.source) if item.source else None))
-    _build.start_conversions(((file.src_uri, file.url) for file in files), config["config_file_path"])
+    _build.start_pages(files, config)
     return files
 
 
@@ -77,6 +76,11 @@ def on_post_page(output: str, page, config) -> str:  # every page as written, re
 
 def on_page_context(context, page, config, nav):
     return _build.page_context(page.file.src_uri, context)
+
+
+def on_build_error(error) -> None:
+    if _build is not None:
+        _build.build_failed()
 
 
 def on_post_build(config) -> None:  # after Material's search plugin wrote its index

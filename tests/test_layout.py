@@ -53,8 +53,8 @@ def test_the_hook_is_small_and_uses_only_the_public_entry_points():
     modules_used = {node.module for node in imports(ast.parse(hook)) if isinstance(node, ast.ImportFrom)}
     assert {m for m in modules_used if m.startswith("pufa")} == {"pufa.site.build", "pufa.shared.errors"}
     assert "_build." not in re.sub(r"_build\.(generated_files|fill_markers|collect_html|finish_rendering|page_meta|"
-                                   r"page_context|register_search_words|remember_search_entries|start_conversions|convert_pages|"
-                                   r"finish_page|finish)\(", "", hook)
+                                   r"page_context|register_search_words|remember_search_entries|start_pages|convert_pages|"
+                                   r"finish_page|build_failed|finish)\(", "", hook)
 
 
 def test_templates_escape_by_default_and_never_mark_values_safe():

@@ -48,6 +48,7 @@ from pufa.site.conversions import Conversions
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import ISLAND_START, Renderer
 from pufa.site.partials import SharedPartials
+from pufa.site.places import PlacesAhead
 from pufa.site.renderings import RememberedRenderings
 from pufa.site.theme_markup import repair_theme_markup
 from pufa.stats.pages import StatsPages
@@ -211,14 +212,24 @@ class SiteBuild:
         self.conversions: Conversions | None = None
         self._renderings: RememberedRenderings | None = None
         self._partials: SharedPartials | None = None
+        self._dirty = False
+        self._places = PlacesAhead(root, ())
 
     @classmethod
-    def from_mkdocs(cls, config: Mapping[str, Any], command: str) -> SiteBuild:
-        """The build for MkDocs' configuration; ``command`` is build, serve or gh-deploy."""
+    def from_mkdocs(cls, config: Mapping[str, Any], command: str, dirty: bool = False) -> SiteBuild:
+        """The build for MkDocs' configuration; ``command`` is build, serve or gh-deploy, ``dirty``
+        whether MkDocs writes only the pages whose source is newer (``--dirty``)."""
         search.require_segmenter()
         stop_all()  # an earlier build's helpers, if it failed on the way
         root = Path(config["config_file_path"]).parent
-        return cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
+        build = cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
+        build._dirty = dirty
+        return build
+
+    def build_failed(self) -> None:
+        """When MkDocs gives up on the build: stop the helpers, and leave no empty page behind."""
+        stop_all()
+        self._places.finish()
 
     def generated_files(self, hand_written: Iterable[str] = ()) -> list[GeneratedFile]:
         """Every page, data file, article image and (empty, filled in later) feed file to add.
@@ -293,12 +304,14 @@ class SiteBuild:
             self._site_pages.put(self._site_pages_key, [[[p.src_uri, p.content, p.in_nav] for p in pages], islands])
         return pages
 
-    def start_conversions(self, files: Iterable[tuple[str, str]], config_file: str | Path) -> Conversions:
-        """The pages earlier builds converted, for this build's ``files`` (every file of the
-        site as source path and address) and settings (``config_file``, mkdocs.yml)."""
-        self.conversions = Conversions(Path(config_file), files)
+    def start_pages(self, files: Any, config: Mapping[str, Any]) -> None:
+        """Once MkDocs' ``files`` are all known: take what earlier builds converted for them (see
+        conversions.py), and have a child process make each page's folder and empty file before
+        MkDocs writes it (see places.py; not in a ``--dirty`` build). ``config``: MkDocs'."""
+        self.conversions = Conversions(Path(config["config_file_path"]), ((file.src_uri, file.url) for file in files))
         self.conversions.memo.load(self.root)
-        return self.conversions
+        if not self._dirty:
+            self._places = PlacesAhead(config["site_dir"], [file.abs_dest_path for file in files.documentation_pages()])
 
     def convert_pages(self, pages: Iterable[Any], config: Any, files: Any,
                       make_toc: Callable[[list[dict[str, Any]]], Any]) -> None:
@@ -448,6 +461,7 @@ class SiteBuild:
         search.forget_segmentation()
         if self.conversions is not None:
             self.conversions.close()
+        self._places.finish()
         site_dir = Path(site_dir)
         try:
             with timed("扫描个人信息"):
