@@ -28,6 +28,16 @@ def test_settings_come_from_mkdocs_config_with_defaults():
     assert not SiteConfig.from_mkdocs(config).directory_urls
 
 
+@pytest.mark.parametrize(("plugins", "own"), [
+    (["search", "tags"], False), ([{"search": {"lang": "zh"}}], False), ([{"search": None}], False),
+    ([{"search": {"jieba_dict_user": "data/words.txt"}}], True), ([{"material/search": {"jieba_dict": "d.txt"}}], True),
+])
+def test_whether_materials_search_loads_its_own_dictionary_is_read_from_mkdocs_yml_as_written(plugins, own):
+    """`pufa check` reads mkdocs.yml itself, where plugins are a list; the build gets MkDocs' objects."""
+    config = {"site_url": "https://x.gov.cn/", "site_name": "站", "plugins": plugins}
+    assert SiteConfig.from_mkdocs(config).search_dictionaries is own
+
+
 def test_generated_files_cover_pages_data_feeds_and_images(build: SiteBuild):
     files = {f.src_uri: f for f in build.generated_files()}
     assert files["ketang/2023/yi.md"].origin == "articles/ketang/2023/yi.md"

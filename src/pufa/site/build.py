@@ -94,8 +94,15 @@ class SiteConfig:
 
 
 def _search_loads_dictionaries(config: Mapping[str, Any]) -> bool:
-    plugin = (config.get("plugins") or {}).get("material/search")
-    settings = getattr(plugin, "config", None) or {}
+    """Whether Material's search is set to load jieba dictionaries of its own: in MkDocs' loaded
+    configuration (plugin objects by name), or in mkdocs.yml as written (`pufa check`: a list)."""
+    plugins = config.get("plugins") or {}
+    if isinstance(plugins, Mapping):
+        settings = getattr(plugins.get("material/search"), "config", None) or {}
+    else:
+        found = [entry for entry in plugins if isinstance(entry, Mapping) and ({"search", "material/search"} & entry.keys())]
+        settings = next(iter(found[0].values()), None) if found else None
+    settings = settings if isinstance(settings, Mapping) else {}
     return bool(settings.get("jieba_dict") or settings.get("jieba_dict_user"))
 
 
