@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -60,3 +61,26 @@ def test_serve_previews_drafts_and_scheduled_articles_with_a_banner_and_marks_it
     assert f"<link>{base}/ketang/2023/yi-fa-bu/</link>" in feed_xml
     assert "pufa.example.gov.cn" not in feed_xml
     assert "cao-gao" not in feed_xml and "ding-shi" not in feed_xml
+
+
+def test_a_preview_saves_its_caches_after_the_reload_and_before_it_ends(project):
+    """`mkdocs serve` saves a build's caches in a thread once MkDocs says it is built; stopped
+    with Ctrl-C, it still ends with them saved whole: the next preview takes every page's
+    theme rendering from them."""
+    import signal
+
+    project.article("ketang/2023/yi-fa-bu.md", issue=1, date="2023-03-01")
+    env = {**os.environ, "PUFA_TODAY": "2023-06-01", "NO_MKDOCS_2_WARNING": "1"}
+    logs, port = [], free_port()  # the same address: the preview's pages hold it
+    for _ in range(2):
+        process = subprocess.Popen([*MKDOCS, "serve", "-v", "--no-livereload", "--dev-addr", f"127.0.0.1:{port}"],
+                                   cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            fetch_when_up(f"http://127.0.0.1:{port}/ketang/2023/yi-fa-bu/", process)
+        finally:
+            process.send_signal(signal.SIGINT)
+            logs.append(process.communicate(timeout=60)[0])
+    taken = [int(found) for found in re.findall(r"主题模板渲染取自缓存的页面：(\d+) 个", logs[1])]
+    pages = len(re.findall(r"Building page ", logs[1]))
+    assert taken and pages > 10 and taken[0] == pages, logs[1][-3000:]
+    assert not list((project.root / ".cache").glob(".*.tmp"))

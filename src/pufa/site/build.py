@@ -8,6 +8,7 @@ what to refuse is decided here, so the rules stay testable without MkDocs. The i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -149,6 +150,28 @@ def _forget_markdown(pages: Iterable[Any]) -> None:
                 page.file.content_string = ""
 
 
+_keeping: threading.Thread | None = None
+"""`mkdocs serve`: the caches of the last build being saved, after MkDocs said it was built."""
+
+
+def keep_in_background(work: Callable[[], None]) -> None:
+    """Run ``work`` (saving a `mkdocs serve` build's caches) in a thread: the browser reloads the
+    page without waiting the second it takes. The next build waits for it before it reads a
+    cache (``wait_for_caches``), and so does the end of the program (the thread is not a daemon)."""
+    global _keeping
+    wait_for_caches()
+    _keeping = threading.Thread(target=work, name="pufa-keep-caches")
+    _keeping.start()
+
+
+def wait_for_caches() -> None:
+    """Until the last build's caches are saved, if they are being saved."""
+    global _keeping
+    if _keeping is not None:
+        _keeping.join()
+        _keeping = None
+
+
 class PrivacyError(PufaError):
     """The built site holds personal data; the message lists where (masked)."""
 
@@ -227,6 +250,7 @@ class SiteBuild:
         """The build for MkDocs' configuration; ``command`` is build, serve or gh-deploy, ``dirty``
         whether MkDocs writes only the pages whose source is newer (``--dirty``)."""
         search.require_segmenter()
+        wait_for_caches()
         stop_all()  # an earlier build's helpers, if it failed on the way
         root = Path(config["config_file_path"]).parent
         build = cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
@@ -470,15 +494,26 @@ class SiteBuild:
             self.conversions.close()
         self._places.finish()
         site_dir = Path(site_dir)
+        if self._renderings is not None:
+            log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
+        if self._partials is not None:
+            log.debug("pufa: 页头、标签栏和导航取自同一次构建中别的页面：%d 次", self._partials.shared)
         try:
             with timed("扫描个人信息"):
                 self.delete_files_with_personal_data(site_dir)
-        finally:  # a rendering holds what its page holds: the scan reads every page, kept or not
-            if self._renderings is not None:
-                self._renderings.close()
-                log.debug("pufa: 主题模板渲染取自缓存的页面：%d 个", self._renderings.taken)
-            if self._partials is not None:
-                log.debug("pufa: 页头、标签栏和导航取自同一次构建中别的页面：%d 次", self._partials.shared)
+        except BaseException:  # a rendering holds what its page holds: the scan reads every page, kept or not
+            self._keep_caches()
+            raise
+        if self.preview:
+            keep_in_background(self._keep_caches)
+        else:
+            self._keep_caches()
+
+    def _keep_caches(self) -> None:
+        """Save what this build adds to the caches (tens of megabytes of JSON, and the rendering
+        pack put in place)."""
+        if self._renderings is not None:
+            self._renderings.close()
         if self._search is None or not self._search.finish():  # else the search helper kept them
             self._keep_segments()
         for memo in (self._names, self._entries, self._clean_files, self._bodies):
