@@ -209,6 +209,7 @@ from pufa.shared.cache import Memo
 WORDS = search.search_terms(load_registries(Path("data"), Path(".")), Path("data/search_terms.txt"))
 texts = [open(path, encoding="utf-8").read() for path in sorted(glob.glob("articles/**/*.md", recursive=True))]
 runs = sorted({run for text in texts for run in re.findall(r"[\u4e00-\u9fff]+", text)})
+runs += ["䶮䶮", "鿖鿗鿘", "张𬌗𬌗", "申请工伤认定䶮䶮王𬌗", "〇一二", "龘靐齉"]  # Han beyond jieba's range, as names hold
 search.register_words(WORDS)
 search.remember_segmentation(Memo("segments-test", {}))
 by_rs = [list(jieba.cut(run.encode("utf-8"))) for run in runs]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -178,13 +177,33 @@ def remember_segmentation(memo: Memo) -> None:
 
 
 def _cut_with_words(cut: Callable[..., Iterator[str]], text: str) -> str:
-    if _stock_words is not None:
-        return WORD_BREAK.join(stock_segmenter(_stock_words).cut(text))
+    if _stock_words is not None and not _BEYOND_STOCK_CUT.search(text):
+        return WORD_BREAK.join(_cut_as_jieba(stock_segmenter(_stock_words), text))
     add_registered_words()
     return WORD_BREAK.join(cut(text))
 
 
-@functools.lru_cache(maxsize=1)
+_JIEBA_HAN = re.compile("([\u4e00-\u9fd5]+)")
+"""The characters jieba segments (its re_han_default, less the letters and digits it adds)."""
+_BEYOND_STOCK_CUT = re.compile(r"[a-zA-Z0-9+#&._%\-\s]")
+"""What jieba would cut otherwise than _cut_as_jieba does; Material asks only about runs of Han."""
+
+
+def _cut_as_jieba(segmenter: Any, text: str) -> Iterator[str]:
+    """jieba's cut of ``text`` (with none of _BEYOND_STOCK_CUT): each run of the characters it
+    knows cut by ``segmenter``, every other character a word by itself. jieba-rs takes rarer
+    Han (Extension A, U+9FD6 on, Extension B on) into its runs and joins them; jieba does not."""
+    for block in _JIEBA_HAN.split(text):
+        if _JIEBA_HAN.fullmatch(block):
+            yield from segmenter.cut(block)
+        else:
+            yield from block
+
+
+_stock_segmenter: tuple[tuple[str, ...], Any] | None = None
+"""The last jieba-rs made, with its words (asked for once for each run of Chinese)."""
+
+
 def stock_segmenter(words: tuple[str, ...]) -> Any:
     """jieba-rs with jieba's stock dictionary and ``words`` added in order, as jieba.add_word
     adds them (each raises the total frequency the next is weighed by). It cuts as jieba
@@ -195,9 +214,13 @@ def stock_segmenter(words: tuple[str, ...]) -> Any:
     (`mkdocs serve` rebuilds)."""
     import rjieba
 
+    global _stock_segmenter
+    if _stock_segmenter is not None and (_stock_segmenter[0] is words or _stock_segmenter[0] == words):
+        return _stock_segmenter[1]
     segmenter = rjieba.Jieba()
     for word in words:
         segmenter.add_word(word, None, None)
+    _stock_segmenter = (words, segmenter)
     return segmenter
 
 

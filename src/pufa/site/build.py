@@ -258,7 +258,10 @@ class SiteBuild:
         return build
 
     def build_failed(self) -> None:
-        """When MkDocs gives up on the build: stop the helpers, and leave no empty page behind."""
+        """When MkDocs gives up on the build: stop the helpers (once the caches a `mkdocs serve`
+        build saves in a thread are saved: that waits for the search helper), and leave no
+        empty page behind."""
+        wait_for_caches()
         stop_all()
         self._places.finish()
 

@@ -23,7 +23,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 _MAKER = """
-import os, sys
+import ctypes, os, signal, sys
+try:  # end with the build: a build killed must not leave pages made after it
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit()
 for path in sys.stdin.buffer.read().split(b"\\0"):
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -48,7 +54,7 @@ class PlacesAhead:
             with tempfile.TemporaryFile() as listing:  # read by the child, so the build never waits on a pipe
                 listing.write(b"\0".join(self._paths))
                 listing.seek(0)
-                self._child = subprocess.Popen([sys.executable, "-c", _MAKER], stdin=listing,
+                self._child = subprocess.Popen([sys.executable, "-c", _MAKER, str(os.getpid())], stdin=listing,
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except OSError:  # no child: MkDocs makes every place itself
             self._child = None
