@@ -1,13 +1,28 @@
-"""Pages' folders and files made ahead by a child process (site/places.py): the site holds
-exactly what MkDocs wrote, whether the child came first, MkDocs did, or MkDocs wrote nothing."""
+"""Pages' folders and files made ahead by a child process, or the last build's reused
+(site/places.py): the site holds exactly what MkDocs wrote, whether the child came first,
+MkDocs did, or MkDocs wrote nothing, and nothing of the last build that this one did not write."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import copy_sample_project, run_build
 
-from pufa.site.places import PlacesAhead
+from pufa.site import places
+from pufa.site.places import LAST_BUILD, PlacesAhead, set_aside
+
+
+def _tree(folder: Path) -> dict[str, tuple[str, int, bytes]]:
+    """Every entry under ``folder``: its kind, mode and (for a file) bytes."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        mode = path.lstat().st_mode
+        kind = "link" if path.is_symlink() else "dir" if path.is_dir() else "file"
+        found[path.relative_to(folder).as_posix()] = (kind, mode, path.read_bytes() if kind == "file" else b"")
+    return found
 
 
 def test_what_mkdocs_writes_stays_and_what_it_never_wrote_goes(tmp_path: Path):
@@ -79,3 +94,111 @@ def test_a_dirty_build_makes_nothing_ahead(tmp_path: Path, project):
 class _Files(list):
     def documentation_pages(self):
         return list(self)
+
+
+def _last_build(tmp_path: Path) -> tuple[Path, Path]:
+    """A site folder as a last build (and things done to it by hand) left it."""
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "backup.html").write_bytes(b"<p>\xe5\xa4\x87\xe4\xbb\xbd</p>")
+    (outside / "secret.txt").write_text("不可清空")
+    for page in ("index.html", "ketang/index.html", "ketang/2023/yi/index.html", "anli/2020/withdrawn/index.html"):
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(f"<p>上次的 {page}</p>", encoding="utf-8")
+    (site / "assets").mkdir()
+    (site / "assets" / "pufa.css").write_text("body{}")
+    (site / "empty-folder").mkdir()
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages")
+    (site / "ketang" / "2023" / "er").mkdir()
+    os.link(outside / "backup.html", site / "ketang" / "2023" / "er" / "index.html")  # a copy made with cp -al
+    os.symlink(outside / "secret.txt", site / "anli" / "index.html")
+    (site / "private.html").write_text("只给自己看")
+    (site / "private.html").chmod(0o600)
+    return site, outside
+
+
+def test_the_last_build_is_reused_and_nothing_of_it_stays_unwritten(tmp_path: Path):
+    """A page of this build found in the last one is emptied and written again; a page it no
+    longer has (a record taken down), its other files, a hard-linked copy, a link and a file of
+    another mode are removed, so a site reused holds what a clean one would; what is hidden
+    (.git) stays and a file outside is never touched."""
+    site, outside = _last_build(tmp_path)
+    new_pages = ["index.html", "ketang/index.html", "ketang/2023/er/index.html", "anli/index.html",
+                 "private.html", "ketang/2024/san/index.html", "skipped/index.html"]
+    holding = set_aside(site)
+    assert holding == site / LAST_BUILD and sorted(p.name for p in site.iterdir()) == [".git", LAST_BUILD]
+    places_ahead = PlacesAhead(site, [site / page for page in new_pages], holding)
+    places_ahead.ready()
+    assert not holding.exists()
+    assert [p for p in site.rglob("*") if p.is_file() and p.stat().st_size and ".git" not in p.parts] == []
+    assert (site / "index.html").stat().st_nlink == 1 and not (site / "anli" / "index.html").is_symlink()
+    for page in new_pages[:-1]:  # as MkDocs writes them; it skips a page with nothing to say
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        with (site / page).open("wb") as out:
+            out.write(f"<p>这次的 {page}</p>".encode())
+    places_ahead.finish()
+    fresh = tmp_path / "fresh"
+    (fresh / ".git").mkdir(parents=True)
+    (fresh / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages")
+    for page in new_pages[:-1]:
+        (fresh / page).parent.mkdir(parents=True, exist_ok=True)
+        (fresh / page).write_text(f"<p>这次的 {page}</p>", encoding="utf-8")
+    assert _tree(site) == _tree(fresh)
+    assert (outside / "backup.html").read_text(encoding="utf-8") == "<p>备份</p>"
+    assert (outside / "secret.txt").read_text() == "不可清空"
+
+
+@pytest.mark.parametrize("child", ["dies", "cannot start"])
+def test_the_build_reuses_the_last_build_itself_when_the_child_does_not(tmp_path: Path, monkeypatch, child: str):
+    site, _ = _last_build(tmp_path)
+    holding = set_aside(site)
+    monkeypatch.setattr(sys, "executable", "/bin/false" if child == "dies" else str(tmp_path / "no-python"))
+    places_ahead = PlacesAhead(site, [site / "index.html"], holding)
+    places_ahead.ready()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if ".git" not in p.parts) == ["index.html"]
+    assert (site / "index.html").read_bytes() == b""
+    places_ahead.finish()
+    assert sorted(p.name for p in site.iterdir()) == [".git"]
+
+
+def test_reusing_again_after_stopping_half_way_gives_the_same_site(tmp_path: Path):
+    site, _ = _last_build(tmp_path)
+    holding = set_aside(site)
+    pages = [site / "index.html", site / "ketang" / "2023" / "yi" / "index.html"]
+    os.rename(holding / "ketang", site / "ketang")  # the child moved one folder back and was killed
+    places.reuse_last_build(holding, pages)
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and ".git" not in p.parts) == [
+        "index.html", "ketang/2023/yi/index.html"] and not holding.exists()
+    assert {page.read_bytes() for page in pages} == {b""}
+    before = _tree(site)
+    places.reuse_last_build(holding, pages)
+    assert _tree(site) == before
+
+
+def test_a_killed_builds_last_build_folder_never_reaches_the_site(tmp_path: Path):
+    project = copy_sample_project(tmp_path / "project")
+    site = tmp_path / "site"
+    left = site / LAST_BUILD / "anli" / "old" / "index.html"
+    left.parent.mkdir(parents=True)
+    left.write_text("<p>已撤下的公示</p>", encoding="utf-8")
+    (site / "stale.html").write_text("<p>旧页面</p>", encoding="utf-8")
+    result = run_build(project, site=site)
+    assert result.returncode == 0, result.output
+    assert not (site / LAST_BUILD).exists() and not (site / "stale.html").exists()
+    assert not [p for p in site.rglob("*") if p.is_file() and "已撤下" in p.read_text(encoding="utf-8", errors="replace")]
+
+
+def test_a_build_that_fails_before_its_pages_are_known_leaves_no_last_build(tmp_path: Path, project):
+    from pufa.site.build import SiteBuild
+
+    project.article("ketang/2023/yi.md")
+    site = tmp_path / "site"
+    (site / "ketang").mkdir(parents=True)
+    (site / "ketang" / "index.html").write_text("<p>上次的</p>", encoding="utf-8")
+    config = {"config_file_path": str(project.root / "mkdocs.yml"), "site_dir": str(site),
+              "site_name": "站", "site_url": "https://x.gov.cn/"}
+    build = SiteBuild.from_mkdocs(config, "build", False)
+    assert [p.name for p in site.iterdir()] == [LAST_BUILD]
+    build.build_failed()
+    assert list(site.iterdir()) == []

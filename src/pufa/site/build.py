@@ -49,7 +49,7 @@ from pufa.site.conversions import Conversions
 from pufa.site.pages import STATUS_LABELS, PageRenderer
 from pufa.site.render import ISLAND_START, Renderer
 from pufa.site.partials import SharedPartials
-from pufa.site.places import PlacesAhead
+from pufa.site import places
 from pufa.site.renderings import RememberedRenderings
 from pufa.site.theme_markup import repair_theme_markup
 from pufa.stats.pages import StatsPages
@@ -243,7 +243,8 @@ class SiteBuild:
         self._renderings: RememberedRenderings | None = None
         self._partials: SharedPartials | None = None
         self._dirty = False
-        self._places = PlacesAhead(root, ())
+        self._last_build: Path | None = None
+        self._places = places.PlacesAhead(root, ())
 
     @classmethod
     def from_mkdocs(cls, config: Mapping[str, Any], command: str, dirty: bool = False) -> SiteBuild:
@@ -255,6 +256,8 @@ class SiteBuild:
         root = Path(config["config_file_path"]).parent
         build = cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
         build._dirty = dirty
+        if not dirty and config.get("site_dir"):  # before MkDocs cleans it: its files are reused (see places.py)
+            build._last_build = places.set_aside(config["site_dir"])
         return build
 
     def build_failed(self) -> None:
@@ -264,6 +267,8 @@ class SiteBuild:
         wait_for_caches()
         stop_all()
         self._places.finish()
+        if self._last_build is not None:  # failed before the pages were known: nothing of it stays
+            places.remove(self._last_build)
 
     def generated_files(self, hand_written: Iterable[str] = ()) -> list[GeneratedFile]:
         """Every page, data file, article image and (empty, filled in later) feed file to add.
@@ -341,11 +346,14 @@ class SiteBuild:
     def start_pages(self, files: Any, config: Mapping[str, Any]) -> None:
         """Once MkDocs' ``files`` are all known: take what earlier builds converted for them (see
         conversions.py), and have a child process make each page's folder and empty file before
-        MkDocs writes it (see places.py; not in a ``--dirty`` build). ``config``: MkDocs'."""
+        MkDocs writes it, reusing the last build's (see places.py; not in a ``--dirty`` build).
+        ``config``: MkDocs'."""
         self.conversions = Conversions(Path(config["config_file_path"]), ((file.src_uri, file.url) for file in files))
         self.conversions.memo.load(self.root)
         if not self._dirty:
-            self._places = PlacesAhead(config["site_dir"], [file.abs_dest_path for file in files.documentation_pages()])
+            self._places = places.PlacesAhead(config["site_dir"], [file.abs_dest_path for file in files.documentation_pages()],
+                                              self._last_build)
+            self._last_build = None
 
     def convert_pages(self, pages: Iterable[Any], config: Any, files: Any,
                       make_toc: Callable[[list[dict[str, Any]]], Any]) -> None:
@@ -402,6 +410,7 @@ class SiteBuild:
         let the theme's templates (Jinja ``env``, of MkDocs' ``config``) take what earlier
         builds rendered (see renderings.py) and give every feed file's text by its path."""
         pages = list(pages)
+        self._places.ready()  # MkDocs writes from now on
         if self._body_problems:
             if self._page_scan is not None:
                 self._page_scan.close()
