@@ -156,6 +156,25 @@ def test_files_handed_to_the_scanning_process_give_the_same_leaks(tmp_path: Path
         ("data.csv", "银行卡号"), ("feed.xml", "身份证号"), ("search/search_index.json", "手机号")]
 
 
+def test_the_build_scans_the_batches_the_scanning_process_has_not_come_to(monkeypatch):
+    """At the end the build scans the last batches itself while the scanning process goes on
+    with the first: every leak is found once, in the order the pages were written."""
+    from pufa.privacy import scanner
+
+    monkeypatch.setattr(scanner, "BATCH_BYTES", 1)  # one page a batch
+    scan = scanner.PageScan([], None)
+    pages = [(f"p{number}/index.html", f"<p>第{number}页{ID if number % 4 == 0 else '12333'}</p>".encode()) for number in range(400)]
+    for relative, data in pages:
+        scan.add(relative, data)
+    batches = list(scan._pending)
+    batches[0].future.result()  # the scanning process is working
+    found = scan.leaks()
+    assert [leak.page for leak in found] == [f"p{number}/index.html" for number in range(0, 400, 4)]
+    by_build = [batch for batch in batches if batch.results is not None]
+    assert by_build and len(by_build) < len(batches)  # both scanned: the build from the last back
+    assert by_build == batches[-len(by_build):]
+
+
 def test_a_page_changed_after_the_scan_saw_it_is_scanned_again_as_written(project):
     """The pages are scanned as pufa's hook hands them back; another hook running after it may
     still change one, and what is written is what counts."""
@@ -186,7 +205,7 @@ def test_the_scanning_process_ends_when_the_build_that_started_it_is_killed(tmp_
         "scan = PageScan([], None)\n"
         "scan.add('a/index.html', b'<p>x</p>')\n"
         "scan._send_batch()\n"
-        "scan._pending[0][2].result()\n"
+        "scan._pending[0].future.result()\n"
         "print(*scan._pool._processes, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )

@@ -242,9 +242,10 @@ def scan_contents(relative: str, data: bytes, allowed: frozenset[str], clean: Me
     return found
 
 
-BATCH_BYTES = 4 << 20
+BATCH_BYTES = 1 << 20
 """How many bytes of pages go to the scanning process at a time: handing it each page on its
-own cost the build a pipe write and a thread switch per page (a tenth of the scan's time)."""
+own cost the build a pipe write and a thread switch per page (a tenth of the scan's time); at
+the end the build scans the batches the process has not come to, so smaller ones share better."""
 
 
 _seen_here: SeenPieces | None = None
@@ -256,7 +257,25 @@ def scan_batch(files: list[tuple[str, bytes]], allowed: frozenset[str]) -> list[
     global _seen_here
     if _seen_here is None:
         _seen_here = SeenPieces()
-    return [scan_contents(relative, data, allowed, seen=_seen_here) for relative, data in files]
+    return _scan_files(files, allowed, _seen_here)
+
+
+def _scan_files(files: list[tuple[str, bytes]], allowed: frozenset[str], seen: SeenPieces) -> list[list[Leak]]:
+    return [scan_contents(relative, data, allowed, seen=seen) for relative, data in files]
+
+
+@dataclass
+class _Batch:
+    """Pages sent to the scanning process: their site paths and bytes (until scanned), keys
+    (content hashes) and the scan's ``future``, or the ``results`` of the build's own scan."""
+
+    files: list[tuple[str, bytes]]
+    keys: list[str]
+    future: Future[list[list[Leak]]]
+    results: list[list[Leak]] | None = None
+
+    def let_go(self, _: object = None) -> None:
+        self.files = []
 
 
 class PageScan:
@@ -272,9 +291,10 @@ class PageScan:
         self._batch: list[tuple[str, bytes]] = []
         self._batch_keys: list[str] = []
         self._batch_bytes = 0
-        self._pending: list[tuple[list[str], list[str], Future[list[list[Leak]]]]] = []
+        self._pending: list[_Batch] = []
         self.scanned: dict[str, str] = {}
         """The hash of what was scanned of each file, by site path (for scan_site)."""
+        self._seen = SeenPieces()
 
     def add(self, relative: str, data: bytes) -> None:
         """``data``: the file's bytes as it will be written at ``relative`` (its site path)."""
@@ -299,16 +319,25 @@ class PageScan:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_end_with_parent, initargs=(os.getpid(),))
             atexit.register(self.close)
-        future = self._pool.submit(scan_batch, self._batch, self._allowed)
-        self._pending.append(([relative for relative, _ in self._batch], self._batch_keys, future))
+        batch = _Batch(self._batch, self._batch_keys, self._pool.submit(scan_batch, self._batch, self._allowed))
+        batch.future.add_done_callback(batch.let_go)
+        self._pending.append(batch)
         self._batch, self._batch_keys, self._batch_bytes = [], [], 0
 
     def leaks(self) -> list[Leak]:
         found: list[Leak] = []
         try:
             self._send_batch()
-            for _, keys, future in self._pending:
-                for key, leaks in zip(keys, future.result(), strict=True):
+            # The build has nothing else to do now: it scans the batches the scanning process
+            # has not come to, from the last back, while that process goes on from the first.
+            for batch in reversed(self._pending):
+                files = batch.files  # let go of once cancelled
+                if not batch.future.cancel():
+                    break
+                batch.results = _scan_files(files, self._allowed, self._seen)
+            for batch in self._pending:
+                results = batch.results if batch.results is not None else batch.future.result()
+                for key, leaks in zip(batch.keys, results, strict=True):
                     if self._clean is not None and not leaks:
                         self._clean.put(key, 1)
                     found += leaks
