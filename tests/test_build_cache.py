@@ -29,7 +29,7 @@ from pufa.shared.frontmatter import YamlSyntaxError, split_document, yaml_memo
 from pufa.shared.cache import Memo, PackedMemo, content_hash
 from pufa.site.renderings import RememberedRenderings, Unkeyed, plain
 
-CACHES = ["conversions.json", "front-matter.json", "generated-pages.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
+CACHES = ["article-pages.json", "conversions.json", "front-matter.json", "generated-pages.json", "masked-text.json", "privacy-clean.json", "published-bodies.json",
           "rendered-pages.pack", "search-entries.json", "search-segments.json", "text-citations.json"]
 
 
@@ -91,6 +91,37 @@ def test_an_edited_article_is_built_anew_whatever_the_cache_holds(tmp_path: Path
     assert files_of(warm.site) == files_of(cold.site)
     index = (warm.site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "新写" in index and "王小明" not in (warm.site / "disclosure" / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_after_an_edit_only_the_article_pages_showing_it_are_made_anew(tmp_path: Path, monkeypatch):
+    """An edited article misses the kept generated pages as a whole; its page, its neighbours'
+    and those of the articles relating to it (they show its title) are rendered anew, every
+    other article page is taken as kept, and the site is what a cold build makes."""
+    from pufa.site.pages import PageRenderer
+
+    rendered: list[str] = []
+    render = PageRenderer._render
+
+    def counted(self, template: str, page: str, **context):
+        rendered.append(page) if template == "article.md.j2" else None
+        return render(self, template, page, **context)
+
+    monkeypatch.setattr(PageRenderer, "_render", counted)
+    project = copy_sample_project(tmp_path / "project")
+    assert run_build(project, site=tmp_path / "first").returncode == 0
+    every, rendered[:] = len(rendered), []
+    article = sorted((project / "articles" / "anli").rglob("*.md"))[-1]
+    text = article.read_text(encoding="utf-8").replace("title: ", "title: 修订：", 1)  # the neighbours show it
+    article.write_text(text.replace("\n---\n", "\n---\n\n编辑补充的第一段。\n", 1), encoding="utf-8")
+    warm = run_build(project, site=tmp_path / "warm")
+    assert rendered and len(rendered) < every and any(article.stem in page for page in rendered)
+    (project / ".cache").rename(tmp_path / "old-cache")
+    rendered[:] = []
+    cold = run_build(project, site=tmp_path / "cold")
+    assert len(rendered) == every
+    assert warm.returncode == cold.returncode == 0, warm.output + cold.output
+    assert files_of(warm.site) == files_of(cold.site)
+    assert any("编辑补充的第一段".encode() in data for data in files_of(warm.site).values())
 
 
 def _more_reads(project: Path) -> str:

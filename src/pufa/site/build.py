@@ -222,9 +222,15 @@ class SiteBuild:
         # The article, column and index pages, kept whole: they are made from nothing but
         # articles/ and data/, the build day, preview or not, the settings, pufa's code and
         # the libraries that shape them (pypinyin orders the topic and audience indexes).
-        self._site_pages_key = content_hash(today.isoformat(), str(preview), repr(config), self._sources_stamp)
+        self._site_pages_settings = content_hash(today.isoformat(), str(preview), repr(config))
+        self._site_pages_key = content_hash(self._site_pages_settings, self._sources_stamp)
         self._site_pages = Memo("generated-pages", library_versions("Jinja2", "MarkupSafe", "pydantic", "PyYAML", "pypinyin"),
                                 _is_kept_pages, large=True).load(root, wanted=self._site_pages_key)
+        # Each article page, kept by everything it shows: for a build after an edit.
+        self.article_pages_made = 0
+        self._article_pages = Memo("article-pages", library_versions("Jinja2", "MarkupSafe"), lambda value: (
+            isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict)
+            and all(isinstance(html, str) for html in value[1].values())), large=True)
         self.disclosure_pages = DisclosurePages(self.disclosure, renderer.render)
         self.stats_pages = StatsPages(self.reading, columns, renderer.render)
         self._articles = {article.src_uri: article for article in self.site.visible(today, preview)}
@@ -281,6 +287,7 @@ class SiteBuild:
             pages += self.disclosure_pages.pages()
         pages += self.stats_pages.pages()
         self._site_pages.save_and_release(self.root)  # complete: the pages hold what they need of it
+        self._article_pages.save_and_release(self.root)
         release_stock_tagger()  # everything published is masked by now
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
@@ -334,7 +341,13 @@ class SiteBuild:
             pages, islands = known
             self._templates.add_islands(islands)
             return [Page(src_uri, content, in_nav) for src_uri, content, in_nav in pages]
-        pages = self.renderer.pages()
+        self._article_pages.load(self.root)
+        self.renderer.article_memo = self._article_page
+        try:
+            pages = self.renderer.pages()
+        finally:
+            self.renderer.article_memo = None
+        log.debug("pufa: 文章页面重新生成了 %d 个，其余取自缓存", self.article_pages_made)
         self._site_pages.forget_known()
         # Kept only if no file changed while this build read them: else the pages may show
         # less than the files the key stands for.
@@ -342,6 +355,18 @@ class SiteBuild:
             islands = self._templates.islands_in("".join(page.content for page in pages))
             self._site_pages.put(self._site_pages_key, [[[p.src_uri, p.content, p.in_nav] for p in pages], islands])
         return pages
+
+    def _article_page(self, key: str, render: Callable[[], str]) -> str:
+        """An article page's Markdown by its key (see PageRenderer.article_memo), with the
+        islands of raw HTML it holds."""
+        def made() -> list[Any]:
+            self.article_pages_made += 1
+            content = render()
+            return [content, self._templates.islands_in(content)]
+
+        content, islands = self._article_pages.get(content_hash(self._site_pages_settings, key), made)
+        self._templates.add_islands(islands)
+        return content
 
     def start_pages(self, files: Any, config: Mapping[str, Any]) -> None:
         """Once MkDocs' ``files`` are all known: take what earlier builds converted for them (see

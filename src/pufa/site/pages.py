@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import secrets
 import typing
+from collections.abc import Callable
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -20,6 +21,7 @@ from pufa.content.corpus import Site
 from pufa.content.indexes import RelatedArticles, build_archive, build_law_index, build_term_index, cited_law_sets
 from pufa.content.models import Article, Column, Law, Status
 from pufa.content.readtime import reading_minutes
+from pufa.shared.cache import content_hash
 from pufa.shared.output import Page, trusted_markup
 from pufa.site.addresses import relative_url
 from pufa.site.feeds import FORMATS, Syndication
@@ -55,6 +57,11 @@ class PageRenderer:
         self._topics = {topic.name: topic for topic in site.registries.topics}
         self._audiences = {audience.name: audience for audience in site.registries.audiences}
         self._renderer = renderer or Renderer(STATUS_LABELS=STATUS_LABELS)
+        self.article_memo: Callable[[str, Callable[[], str]], str] | None = None
+        """Given, each article page is asked of it by a key of everything the page shows, with
+        the way to render it: a `mkdocs serve` rebuild after one edit renders only the pages
+        that show what changed (the article, its neighbours and those relating to it)."""
+        self._fingerprints: dict[int, str] = {}
 
     def pages(self) -> list[Page]:
         pages: list[Page] = []
@@ -141,23 +148,43 @@ class PageRenderer:
         article = column_articles[index]
         newer = column_articles[index - 1] if index > 0 else None
         older = column_articles[index + 1] if index + 1 < len(column_articles) else None
-        content = self._render(
-            "article.md.j2",
-            article.src_uri,
-            article=article,
-            meta=article.meta,
-            column=article.column,
-            status=article.status(self.today),
-            minutes=reading_minutes(article.body),
-            body=trusted_markup(article.body),  # the editor's Markdown, for MkDocs to render
-            newer=newer,
-            older=older,
-            topics=[self._topics[name] for name in article.meta.topics],
-            audiences=[self._audiences[name] for name in article.meta.audiences],
-            cited=self.cited_laws(article),
-            related=self._related.of(article),
-        )
-        return Page(article.src_uri, content)
+        topics = [self._topics[name] for name in article.meta.topics]
+        audiences = [self._audiences[name] for name in article.meta.audiences]
+        cited, related = self.cited_laws(article), self._related.of(article)
+
+        def render() -> str:
+            return self._render(
+                "article.md.j2",
+                article.src_uri,
+                article=article,
+                meta=article.meta,
+                column=article.column,
+                status=article.status(self.today),
+                minutes=reading_minutes(article.body),
+                body=trusted_markup(article.body),  # the editor's Markdown, for MkDocs to render
+                newer=newer,
+                older=older,
+                topics=topics,
+                audiences=audiences,
+                cited=cited,
+                related=related,
+            )
+
+        if self.article_memo is None:
+            return Page(article.src_uri, render())
+        key = content_hash(self.today.isoformat(), str(self.directory_urls), repr(topics), repr(audiences), repr(cited),
+                           *(self._fingerprint(shown) for shown in (article, newer, older, *related)))
+        return Page(article.src_uri, self.article_memo(key, render))
+
+    def _fingerprint(self, article: Article | None) -> str:
+        """Everything a page can show of ``article``: its fields (front matter, column, body,
+        source) and its reading figures."""
+        if article is None:
+            return ""
+        found = self._fingerprints.get(id(article))
+        if found is None:
+            found = self._fingerprints[id(article)] = content_hash(repr(article), repr(self.reads_of(article)))
+        return found
 
     def column_pages(self, column: Column, articles: list[Article]) -> list[Page]:
         count = max(1, math.ceil(len(articles) / PER_PAGE))
