@@ -142,7 +142,7 @@ class Ahead:
         if pid == 0:  # the helper: it never returns, and runs none of the build's exit handlers
             try:
                 os.close(read_end)
-                _die_with(parent)
+                die_with_parent(parent)
                 _help(names, work, write_end, first, last)
             finally:
                 os._exit(1)
@@ -255,8 +255,8 @@ def _return_free_memory() -> None:
         pass  # not glibc: the helper only starts larger
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this helper when the process that forked it ends, however it ends:
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this helper (or child) when the build that started it ends, however it ends:
     a build or check stopped with SIGTERM (a cancelled CI job, `timeout`) runs no exit
     handler, and its helper would go on alone and write to .cache/ after it. Linux only
     (prctl); elsewhere a helper still stops when it next writes to the closed pipe."""

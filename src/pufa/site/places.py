@@ -34,6 +34,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from pufa.shared.ahead import die_with_parent
+
 LAST_BUILD = ".pufa-last-build"
 """The hidden folder inside the site folder that holds the last build while MkDocs cleans."""
 
@@ -145,23 +147,11 @@ def make_places(paths: Iterable[bytes]) -> None:
             pass
 
 
-def _end_with_parent(parent: int) -> None:
-    """A build killed must not leave the child making pages after it (PR_SET_PDEATHSIG)."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        sys.exit()
-
-
 def _child(parent: int, holding: str) -> None:
     """The child: the listing of page paths on standard input; one line out once the last
-    build is reused (MkDocs may write from then on)."""
-    _end_with_parent(parent)
+    build is reused (MkDocs may write from then on). A build killed must not leave it
+    working after it."""
+    die_with_parent(parent)
     paths = sys.stdin.buffer.read().split(b"\0")
     if holding:
         reuse_last_build(holding, paths)
