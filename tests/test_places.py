@@ -202,3 +202,34 @@ def test_a_build_that_fails_before_its_pages_are_known_leaves_no_last_build(tmp_
     assert [p.name for p in site.iterdir()] == [LAST_BUILD]
     build.build_failed()
     assert list(site.iterdir()) == []
+
+
+def test_entries_that_would_be_made_otherwise_are_not_reused(tmp_path: Path):
+    """What a new file or folder takes from where it is made besides the umask's mode: an
+    extended attribute (an ACL, say) on an old page is not kept; a site folder that hands its
+    group on (set-group-ID) is cleaned by MkDocs as before, nothing set aside."""
+    site, _ = _last_build(tmp_path)
+    os.setxattr(site / "index.html", "user.pufa-test", b"old")
+    holding = set_aside(site)
+    places_ahead = PlacesAhead(site, [site / "index.html", site / "ketang" / "index.html"], holding)
+    places_ahead.ready()
+    assert os.listxattr(site / "index.html") == [] and os.listxattr(site / "ketang" / "index.html") == []
+    places_ahead.finish()
+    site.chmod(site.stat().st_mode | 0o2000)
+    (site / "index.html").write_text("<p>上次的</p>", encoding="utf-8")
+    assert set_aside(site) is None and (site / "index.html").exists() and not (site / LAST_BUILD).exists()
+
+
+def test_a_last_build_left_set_aside_is_removed_by_any_next_build(tmp_path: Path, project):
+    """A build killed (or stopped with Ctrl-C, which MkDocs does not report) after setting the
+    last build aside leaves it in the site folder: the next build, --dirty too, removes it."""
+    from pufa.site.build import SiteBuild
+
+    project.article("ketang/2023/yi.md")
+    left = tmp_path / "site" / LAST_BUILD / "disclosure" / "2023-001" / "index.html"
+    left.parent.mkdir(parents=True)
+    left.write_text("<p>已撤下的公示</p>", encoding="utf-8")
+    config = {"config_file_path": str(project.root / "mkdocs.yml"), "site_dir": str(tmp_path / "site"),
+              "site_name": "站", "site_url": "https://x.gov.cn/"}
+    SiteBuild.from_mkdocs(config, "build", dirty=True).build_failed()
+    assert list((tmp_path / "site").iterdir()) == []

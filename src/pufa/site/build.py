@@ -259,6 +259,8 @@ class SiteBuild:
         search.require_segmenter()
         wait_for_caches()
         stop_all()  # an earlier build's helpers, if it failed on the way
+        if config.get("site_dir"):
+            places.drop_left_over(config["site_dir"])
         root = Path(config["config_file_path"]).parent
         build = cls(root, clock.today(), preview=command == "serve", config=SiteConfig.from_mkdocs(config))
         build._dirty = dirty

@@ -40,17 +40,28 @@ LAST_BUILD = ".pufa-last-build"
 """The hidden folder inside the site folder that holds the last build while MkDocs cleans."""
 
 
+def drop_left_over(site_dir: str | Path) -> None:
+    """Remove the last build a build that was killed (or stopped with Ctrl-C) left set aside:
+    it would be published with the site. Done first by every build, ``--dirty`` too."""
+    holding = Path(site_dir) / LAST_BUILD
+    if os.path.lexists(holding):
+        remove(holding)
+
+
 def set_aside(site_dir: str | Path) -> Path | None:
     """Before MkDocs cleans ``site_dir``: move its entries (not the hidden ones, which MkDocs
     keeps) into a hidden folder there, and give that folder, or None if nothing was moved. A
     folder left by a build that was killed is removed first; an entry that cannot move is left
-    to MkDocs' clean."""
+    to MkDocs' clean. Nothing is moved when what is made in the site folder takes more from it
+    than the mode the umask gives (a set-group-ID bit, a default ACL): reused entries would not."""
     site = Path(site_dir)
     holding = site / LAST_BUILD
     try:
         if not site.is_dir():
             return None
-        remove(holding)
+        drop_left_over(site)
+        if site.stat().st_mode & stat.S_ISGID or "system.posix_acl_default" in _attributes(site):
+            return None
         entries = [name for name in os.listdir(site) if not name.startswith(".")]
         if not entries:
             return None
@@ -75,7 +86,7 @@ def reuse_last_build(holding: str | Path, pages: Iterable[str | bytes]) -> None:
     wanted = {os.path.normpath(os.fsencode(page)) for page in pages}
     mask = os.umask(0)
     os.umask(mask)
-    reusable = (os.geteuid(), 0o666 & ~mask, 0o777 & ~mask)
+    reusable = (os.geteuid(), os.getegid(), 0o666 & ~mask, 0o777 & ~mask)
     try:
         names = os.listdir(holding)
     except OSError:
@@ -93,15 +104,18 @@ def reuse_last_build(holding: str | Path, pages: Iterable[str | bytes]) -> None:
             _empty(os.path.join(site, name), wanted, reusable)
 
 
-def _empty(path: bytes, wanted: set[bytes], reusable: tuple[int, int, int]) -> None:
+def _empty(path: bytes, wanted: set[bytes], reusable: tuple[int, int, int, int]) -> None:
     """Empty ``path`` if it is a reusable page file of ``wanted``, else remove it; in a folder
-    of the right mode, do so for each entry and remove the folder if nothing is left."""
-    owner, file_mode, folder_mode = reusable
+    of the right mode, do so for each entry and remove the folder if nothing is left. Reusable:
+    the owner, group and mode a new one gets, and no extended attribute (an ACL, say) beyond
+    the security label the system gives every file."""
+    owner, group, file_mode, folder_mode = reusable
     try:
         found = os.lstat(path)
     except OSError:
         return
-    mine = found.st_uid == owner
+    mine = (found.st_uid == owner and found.st_gid == group and not stat.S_ISLNK(found.st_mode)
+            and not any(not name.startswith("security.") for name in _attributes(path)))
     if stat.S_ISDIR(found.st_mode) and mine and stat.S_IMODE(found.st_mode) == folder_mode:
         try:
             names = os.listdir(path)
@@ -123,6 +137,14 @@ def _empty(path: bytes, wanted: set[bytes], reusable: tuple[int, int, int]) -> N
         except OSError:
             pass
     remove(path)
+
+
+def _attributes(path: str | bytes | Path) -> list[str]:
+    """The names of the extended attributes of ``path`` itself (none where there are none)."""
+    try:
+        return os.listxattr(path, follow_symlinks=False)
+    except OSError:
+        return []
 
 
 def remove(path: str | bytes | Path) -> None:
