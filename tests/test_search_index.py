@@ -265,3 +265,35 @@ def test_the_words_that_wait_go_into_the_dictionary_once_as_they_would_in_a_fres
                                          check=True).stdout)
 
     assert dictionary_after(scenario) == dictionary_after(EAGER)
+
+
+def test_material_indexes_a_page_read_quickly_as_it_indexes_it_with_its_own_parser(monkeypatch):
+    """The entries of Material's own SearchIndex, with QuickFeed in front of its parser and
+    without; and the quick reading is the one taken for HTML as MkDocs writes it."""
+    from types import SimpleNamespace
+
+    from material.plugins.search import plugin as material_search
+
+    from pufa.content.search import RememberedEntries
+    from pufa.shared import quick_html
+    from pufa.shared.cache import Memo
+
+    read_quickly = []
+    events = quick_html._events
+    monkeypatch.setattr(quick_html, "_events", lambda document: read_quickly.append(events(document)) or read_quickly[-1])
+    content = ('<h1 id="biaoti">标题 &amp; 副题</h1>\n<p>正文<code>&lt;b&gt;</code>，<a href="../x/" title="链接">链接</a></p>\n'
+               '<!-- pufa:body -->\n<h2 id="er">第二节<a class="headerlink" href="#er" title="本节链接">¶</a></h2>\n'
+               '<ul>\n<li>一</li>\n<li>二<br/>三</li>\n</ul>\n<div data-search-exclude>不收录</div>\n<pre><code>a  b</code></pre>')
+    toc = [SimpleNamespace(id="biaoti", url="#biaoti", children=[SimpleNamespace(id="er", url="#er", children=[])])]
+    page = SimpleNamespace(url="ketang/a/", content=content, toc=toc, title="标题", meta={"title": "标题"},
+                           file=SimpleNamespace(src_uri="ketang/a.md"))
+    settings = {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}, "jieba_dict": None, "jieba_dict_user": None}
+    own = material_search.SearchIndex(**settings)
+    own.add_entry_from_context(page)
+    assert not read_quickly
+    quick = material_search.SearchIndex(**settings)
+    RememberedEntries(quick, Memo("search-entries-test", {}))
+    quick.add_entry_from_context(page)
+    assert read_quickly and read_quickly[0] is not None
+    assert json.loads(quick.generate_search_index(None))["docs"] == json.loads(compact_index(own.generate_search_index(None)))["docs"]
+    assert material_search.Parser.__name__ == "Parser"  # as it was, once the page is read

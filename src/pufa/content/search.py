@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from pufa.content.registry import Registries
 from pufa.shared.ahead import Ahead
 from pufa.shared.cache import Memo, content_hash, file_stamp, library_versions, stamp
 from pufa.shared.errors import PufaError
+from pufa.shared.quick_html import QuickFeed
 from pufa.shared.timing import timed
 
 
@@ -313,9 +317,11 @@ class RememberedEntries:
             self._ahead = None
 
     def _made(self, page: Any) -> list[dict[str, Any]]:
-        """The entries Material makes of ``page``, as plain JSON (as the memo keeps them)."""
+        """The entries Material makes of ``page``, as plain JSON (as the memo keeps them),
+        its parser reading the page's HTML with QuickFeed (the same entries, in half the time)."""
         start = len(self._index.entries)
-        self._make(page)
+        with _quick_parser(self._index):
+            self._make(page)
         made = json.loads(json.dumps(self._index.entries[start:], ensure_ascii=False, default=str))
         del self._index.entries[start:]
         for entry in made:
@@ -328,6 +334,22 @@ class RememberedEntries:
         if self._memo.lookup(key) is not None:
             return None  # the build takes these from the memo itself
         return [key, self._made(page)]
+
+
+@contextmanager
+def _quick_parser(index: Any) -> Iterator[None]:
+    """The search ``index``'s module with QuickFeed before the parser it reads pages with
+    (Material's ``Parser``, an HTMLParser); a module without one is left as it is."""
+    module = sys.modules.get(type(index).__module__)
+    parser = getattr(module, "Parser", None)
+    if not (isinstance(parser, type) and issubclass(parser, HTMLParser)):
+        yield
+        return
+    setattr(module, "Parser", type("QuickParser", (QuickFeed, parser), {}))
+    try:
+        yield
+    finally:
+        setattr(module, "Parser", parser)
 
 
 def forget_segmentation() -> None:
