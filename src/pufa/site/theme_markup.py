@@ -5,16 +5,23 @@ Material's base template writes its drawer and search toggles as checkboxes with
 ``autocomplete="off"`` (not allowed on a checkbox), a ``<label for="__toc">`` on pages whose
 table-of-contents toggle it leaves out (a label for nothing), and the search dialog with
 ``role="dialog"`` but no name. These sit outside any template block an override can replace,
-so the finished page is repaired here: one pass over its start tags, changing only those.
+so the finished page is repaired here: only those start tags change.
 """
 
 from __future__ import annotations
 
 import re
 
-_START_TAG = re.compile(r"<(input|label|div)\b[^>]*>", re.IGNORECASE)
+_START_TAG_OPEN = re.compile(r"<(?:input|label|div)\b", re.IGNORECASE)
+"""Where a start tag a repair may change opens; it runs to the first ``>``."""
+_MAY_NEED_REPAIR = re.compile(r"<(?:(input)\b[^>]*autocomplete|(label)\b[^>]*for|(div)\b[^>]*dialog)[^>]*>", re.IGNORECASE)
+"""The few of those holding the word their repair needs: a page has over forty of the
+others, each a call into Python when every one is looked at."""
 _ATTRIBUTE = re.compile(r'\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*("[^"]*"|\'[^\']*\'|[^\s"\'>]+))?')
 _ID = re.compile(r'\sid\s*=\s*["\']?([^"\'\s>]+)')
+_PLAIN_ID = re.compile(r' id="([^"]+)"')
+_SPACED_ID = re.compile(r"id\s+=")
+_NOT_IN_PLAIN_ID = re.compile(r"[\s'>]")
 SEARCH_NAME = "搜索本站"
 
 
@@ -26,29 +33,42 @@ def _without(tag: str, attribute: str) -> str:
     return re.sub(rf'\s{attribute}\s*=\s*("[^"]*"|\'[^\']*\'|[^\s"\'>]+)', "", tag, count=1, flags=re.IGNORECASE)
 
 
+def _ids(html: str) -> set[str]:
+    """Every id _ID finds in ``html``. Where every ``id=`` is written `` id="..."`` around a
+    value without a space, quote or ``>`` (Material's pages), a search for that literal text
+    finds the same ids in half the time."""
+    if html.count("id=") == html.count(' id="') and not _SPACED_ID.search(html):
+        found = _PLAIN_ID.findall(html)
+        if not any(_NOT_IN_PLAIN_ID.search(value) for value in found):
+            return set(found)
+    return set(_ID.findall(html))
+
+
 def repair_theme_markup(html: str) -> str:
+    """``html`` with each such start tag that needs it repaired. Tags are read from the start
+    of the page: ``<label for=x>`` inside an attribute value of a ``<div>`` is part of that
+    tag, and stays as it is."""
     ids: set[str] | None = None  # found when a label first needs them
-
-    def repair(match: re.Match[str]) -> str:
-        nonlocal ids
-        tag, name = match.group(0), match.group(1).lower()
-        lowered = tag.lower()
-        # A page has dozens of these tags; only the words a repair needs make one worth parsing.
-        if name == "input" and "autocomplete" in lowered:
-            attributes = _attributes(tag)
+    pieces, done = [], 0
+    for match in _MAY_NEED_REPAIR.finditer(html):
+        start = match.start()
+        if _START_TAG_OPEN.search(html, html.rfind(">", 0, start) + 1, start):
+            continue  # inside an earlier start tag, which runs to the same ">"
+        tag = match.group(0)
+        name = (match.group(1) or match.group(2) or match.group(3)).lower()
+        attributes = _attributes(tag)
+        repaired = tag
+        if name == "input":
             if attributes.get("type", "").lower() == "checkbox" and "autocomplete" in attributes:
-                return _without(tag, "autocomplete")
-        elif name == "label" and "for" in lowered:
-            attributes = _attributes(tag)
+                repaired = _without(tag, "autocomplete")
+        elif name == "label":
             if ids is None:
-                ids = set(_ID.findall(html))
+                ids = _ids(html)
             if "for" in attributes and attributes["for"] not in ids:
-                return _without(tag, "for")
-        elif name == "div" and "dialog" in tag:
-            attributes = _attributes(tag)
-            if attributes.get("role") == "dialog" and "aria-label" not in attributes \
-                    and "aria-labelledby" not in attributes and "md-search" in attributes.get("class", "").split():
-                return tag[:-1] + f' aria-label="{SEARCH_NAME}">'
-        return tag
-
-    return _START_TAG.sub(repair, html)
+                repaired = _without(tag, "for")
+        elif "dialog" in tag and attributes.get("role") == "dialog" and "aria-label" not in attributes \
+                and "aria-labelledby" not in attributes and "md-search" in attributes.get("class", "").split():
+            repaired = tag[:-1] + f' aria-label="{SEARCH_NAME}">'
+        pieces += [html[done:start], repaired]
+        done = match.end()
+    return "".join(pieces) + html[done:] if pieces else html
