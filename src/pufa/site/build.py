@@ -193,8 +193,6 @@ class SiteBuild:
         if unfinished_change(root / "data"):
             raise WriteError("data/ 中有一次被中断的导入尚未完成，不能构建：请先运行 pufa check，它会完成这次写入。")
         self._sources_stamp = folder_stamp(root, *SOURCE_FOLDERS)  # before anything is read: see _rendered_site_pages
-        with timed("载入文章"):
-            self.site: Site = load_site(root)
         self.today = today
         self._names = masking_memo().load(root)
         with timed("载入公示记录"):
@@ -204,8 +202,11 @@ class SiteBuild:
         if problems:
             raise ContentError(problems)
         # Masking names in what the disclosure pages show is the slowest of pufa's steps (jieba's
-        # tagger loads 165 MB): a helper does it on the other core until generated_files.
+        # tagger loads 165 MB): a helper does it on the other core until generated_files, from
+        # before the articles are loaded.
         self._masking = Ahead(["shown texts"], self._masked_in_helper)
+        with timed("载入文章"):
+            self.site: Site = load_site(root)
         settings = feeds.settings_from(
             config.site_url, config.site_name, config.description, config.publisher, config.feed_items, preview
         )
