@@ -11,6 +11,7 @@ Material asks jieba to cut each run of Chinese; with jieba's stock dictionary, j
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -336,6 +337,12 @@ class RememberedEntries:
         return [key, self._made(page)]
 
 
+@functools.cache
+def _quick_subclass(parser: type[HTMLParser]) -> type[HTMLParser]:
+    """``parser`` with QuickFeed before it (one class, not one for each page)."""
+    return type("QuickParser", (QuickFeed, parser), {})
+
+
 @contextmanager
 def _quick_parser(index: Any) -> Iterator[None]:
     """The search ``index``'s module with QuickFeed before the parser it reads pages with
@@ -345,7 +352,7 @@ def _quick_parser(index: Any) -> Iterator[None]:
     if not (isinstance(parser, type) and issubclass(parser, HTMLParser)):
         yield
         return
-    setattr(module, "Parser", type("QuickParser", (QuickFeed, parser), {}))
+    setattr(module, "Parser", _quick_subclass(parser))
     try:
         yield
     finally:
