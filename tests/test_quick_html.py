@@ -1,6 +1,7 @@
 """QuickFeed gives an HTMLParser subclass exactly the calls HTMLParser itself would, whatever
 the document; and it reads the HTML MkDocs writes for this site's pages by itself."""
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -36,9 +37,6 @@ class Recorder:
 
     def handle_pi(self, data):
         self.calls.append(("pi", data))
-
-
-from html.parser import HTMLParser  # noqa: E402
 
 
 class Slow(Recorder, HTMLParser):
