@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import CORPUS, SAMPLE_TODAY
 from htmltools import links, read
 
@@ -104,3 +107,23 @@ def test_drafts_are_never_related_or_indexed(project):
     assert result.returncode == 0, result.output
     for page in ("/ketang/2023/yi/", "/topics/gongzi-zhifu/", "/laws/laodong-hetong-fa/", "/archive/"):
         assert "cao-gao" not in read(result.site, page)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sets(st.sampled_from("abcdef"), max_size=4), st.sets(st.sampled_from("xyz"), max_size=3)),
+                min_size=1, max_size=25),
+       st.integers(0, 7))
+def test_related_articles_are_the_most_sharing_newest_first_for_any_topics_and_laws(keys, limit):
+    """Against counting what each pair shares, for articles with any topics and laws."""
+    articles = [SimpleNamespace(slug=f"a{n}", meta=SimpleNamespace(topics=sorted(topics))) for n, (topics, _) in enumerate(keys)]
+    laws = {f"a{n}": frozenset(cited) for n, (_, cited) in enumerate(keys)}
+    outsider = SimpleNamespace(slug="outsider", meta=SimpleNamespace(topics=["a", "b"]))
+    laws["outsider"] = frozenset("x")
+    related_to = RelatedArticles(articles, laws)
+
+    def shared(one, other) -> int:
+        return len(set(one.meta.topics) & set(other.meta.topics)) + len(laws[one.slug] & laws[other.slug])
+
+    for article in [*articles, outsider]:
+        ranked = sorted((a for a in articles if a is not article and shared(article, a)), key=lambda a: -shared(article, a))
+        assert related_to.of(article, limit=limit) == ranked[:limit]
