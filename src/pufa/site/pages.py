@@ -172,7 +172,8 @@ class PageRenderer:
 
         if self.article_memo is None:
             return Page(article.src_uri, render())
-        key = content_hash(self.today.isoformat(), str(self.directory_urls), repr(topics), repr(audiences), repr(cited),
+        cited_laws = [[(self._law_fingerprint(citation.law), citation.article) for citation in (first, *rest)] for first, rest in cited]
+        key = content_hash(self.today.isoformat(), str(self.directory_urls), repr(topics), repr(audiences), repr(cited_laws),
                            *(self._fingerprint(shown) for shown in (article, newer, older, *related)))
         return Page(article.src_uri, self.article_memo(key, render))
 
@@ -184,6 +185,13 @@ class PageRenderer:
         found = self._fingerprints.get(id(article))
         if found is None:
             found = self._fingerprints[id(article)] = content_hash(repr(article), repr(self.reads_of(article)))
+        return found
+
+    def _law_fingerprint(self, law: Law) -> str:
+        """Everything a page can show of ``law``, spelled out once for all the articles citing it."""
+        found = self._fingerprints.get(id(law))
+        if found is None:
+            found = self._fingerprints[id(law)] = content_hash(repr(law))
         return found
 
     def column_pages(self, column: Column, articles: list[Article]) -> list[Page]:
