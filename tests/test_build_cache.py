@@ -766,7 +766,8 @@ def test_a_new_search_separator_makes_the_warm_index_what_a_cold_build_writes(tm
 
 def test_shared_partials_give_every_page_what_rendering_it_alone_gives(tmp_path: Path, monkeypatch):
     """The navigation, tabs, search box and logo are rendered once per build for the pages
-    that see them alike, with each page's own addresses filled in (partials.py): every page
+    that see them alike, with each page's own addresses filled in, and each translation is
+    made once (partials.py): every page
     must come out as it does when each is rendered for that page alone, pages at every depth
     and pages in the navigation included."""
     from pufa.site import partials
@@ -785,6 +786,7 @@ def test_shared_partials_give_every_page_what_rendering_it_alone_gives(tmp_path:
     assert made and made[0].shared > 3 * 50, "most pages took the partials another page rendered"
 
     monkeypatch.setattr(partials, "SHARED", ())
+    monkeypatch.setattr(partials, "LANGUAGE", "partials/no-such-template.html")  # each translation made anew
     alone_project = copy_sample_project(tmp_path / "alone")
     alone = run_build(alone_project, site=tmp_path / "alone-site")
     assert alone.returncode == 0, alone.output

@@ -13,6 +13,11 @@ navigation are active. A page that is itself in the navigation (the navigation t
 its table of contents) is rendered on its own. Everything else they read (the settings,
 the navigation, the language, the features) is the same for every page of one build. The
 header around the search box and logo holds the page's title: it is rendered for each page.
+
+The theme's translations (``lang.t("search.placeholder")``, dozens on every page) are three
+macro calls each, one building the language's whole table: a tenth of rendering a page. They
+read nothing but the key and the settings' language, so each key is translated once per build.
+
 A test renders the sample site with and without sharing and compares every byte.
 """
 
@@ -30,6 +35,7 @@ import jinja2
 from pufa.site.renderings import active_places
 
 SHARED = ("partials/nav.html", "partials/tabs.html", "partials/search.html", "partials/logo.html")
+LANGUAGE = "partials/language.html"
 
 
 class SharedPartials:
@@ -53,6 +59,31 @@ class SharedPartials:
             except jinja2.TemplateNotFound:
                 continue
             template.root_render_func = functools.partial(self._render, name, template.root_render_func)
+        self._translations: dict[str, Any] = {}
+        try:
+            language = env.get_template(LANGUAGE)
+        except jinja2.TemplateNotFound:
+            return
+        language.make_module = functools.partial(self._language_module, language.make_module)
+
+    def _language_module(self, make_module: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """The theme's translations (``lang``), made for each page as the theme makes them, their
+        ``t`` answering each key as it did first."""
+        module = make_module(*args, **kwargs)
+        translate = getattr(module, "t", None)
+        if callable(translate):
+            module.t = functools.partial(self._translated, translate)
+        return module
+
+    def _translated(self, translate: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """What ``translate`` (the theme's macro) gives for one key, as it gave it first."""
+        if len(args) != 1 or kwargs or type(args[0]) is not str:
+            return translate(*args, **kwargs)
+        if args[0] in self._translations:
+            self.shared += 1
+            return self._translations[args[0]]
+        found = self._translations[args[0]] = translate(args[0])
+        return found
 
     @jinja2.pass_context
     def _url_filter(self, context: Any, value: Any) -> str:
