@@ -297,3 +297,53 @@ def test_material_indexes_a_page_read_quickly_as_it_indexes_it_with_its_own_pars
     assert read_quickly and read_quickly[0] is not None
     assert json.loads(quick.generate_search_index(None))["docs"] == json.loads(compact_index(own.generate_search_index(None)))["docs"]
     assert material_search.Parser.__name__ == "Parser"  # as it was, once the page is read
+
+
+_STRIP_BITS = st.sampled_from(["data-search-", "data-search", "exclude", "_1", "中", "=", '"', "'", " ", "\t", "\n",
+                                "\u3000", "\x1c", "\x85", "<div", ">", "x", "-"])
+_STRIP_ATTRIBUTE = st.builds("{}data-search-{}={}{}{}".format, st.sampled_from(["", " ", "\n", "\u3000", "\x1c", "x", '"']),
+                             st.text("ab_中-=", max_size=3), st.sampled_from(['"', "'", ""]),
+                             st.text('a "中\u3000', max_size=4), st.sampled_from(['"', "'", ""]))
+
+
+@settings(max_examples=500)
+@given(st.lists(_STRIP_BITS | _STRIP_ATTRIBUTE, max_size=20))
+def test_search_attributes_go_as_materials_own_pattern_takes_them(pieces):
+    from pufa.content.search import MATERIAL_ATTRIBUTE_STRIP, without_search_attributes
+
+    html = "".join(pieces)
+    assert without_search_attributes(html) == re.sub(MATERIAL_ATTRIBUTE_STRIP, "", html)
+
+
+@pytest.mark.parametrize("html", [
+    '<div class="a" data-search-exclude="1">x</div>',
+    '<p\u3000data-search-exclude="1" data-search-boost="2">',
+    'data-search-a="1"data-search-b="2" data-search-c="3"',
+    '<h2 id="t" data-search-exclude="q data-search-b=">',
+    'no attribute, data-search-x="" empty, data-search-="1" unnamed',
+])
+def test_materials_search_plugin_strips_the_attributes_the_quick_way_with_the_same_result(html, monkeypatch):
+    """Material's own on_page_context, with RememberedEntries in front of its index: the page's
+    HTML loses what Material's pattern takes, through without_search_attributes."""
+    from types import SimpleNamespace
+
+    from material.plugins.search import plugin as material_search
+
+    from pufa.content import search
+    from pufa.shared.cache import Memo
+
+    assert search.MATERIAL_ATTRIBUTE_STRIP in material_search.__loader__.get_source(material_search.__name__)
+    settings_ = {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}, "jieba_dict": None, "jieba_dict_user": None}
+    plugin = material_search.SearchPlugin()
+    plugin.config = SimpleNamespace(enabled=True)
+    plugin.search_index = material_search.SearchIndex(**settings_)
+    search.RememberedEntries(plugin.search_index, Memo("search-entries-test", {}))
+    quick = []
+    strip = search.without_search_attributes
+    monkeypatch.setattr(search, "without_search_attributes", lambda text: quick.append(text) or strip(text))
+    page = SimpleNamespace(url="a/", content=html, toc=[], title="标题", meta={"title": "标题"},
+                           file=SimpleNamespace(src_uri="a.md"))
+    plugin.on_page_context({}, page=page, config={}, nav=None)
+    assert quick == [html]
+    assert page.content == re.sub(search.MATERIAL_ATTRIBUTE_STRIP, "", html)
+    assert material_search.re.split(r"\s", "a b") == ["a", "b"]  # the rest of re, as it was
