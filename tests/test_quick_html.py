@@ -123,3 +123,26 @@ def test_a_document_fed_in_two_parts_is_read_as_html_parser_reads_it(first, seco
 
 def test_a_character_reference_cut_by_the_end_of_a_part_is_read_whole():
     assert calls(Quick, "<p>a&am", "p;b</p>") == calls(Slow, "<p>a&amp;b</p>")
+
+
+_BODY_PIECES = st.sampled_from([
+    "<p>", "</p>", "<div>", "</div>", "<table>", "<br/>", "<img", "<script>", "</script>", "<iframe", "<style>", "<svg",
+    "<a", "</a>", ">", "/>", ' href="javascript:alert(1)"', ' href="/x/"', " href=javascript:x", ' src="a.png"',
+    ' src="https://x.example/a.png"', ' onclick="x()"', " onerror=x", ' style="color:red"', ' style="text-align:center"',
+    ' class="a"', ' title="&quot;&lt;"', " ", "\n", "\u3000", "正文", "&amp;", "&", "<!-- x -->", "<!--", "-->", "<",
+])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_BODY_PIECES, max_size=25).map("".join))
+def test_a_body_read_quickly_is_refused_and_allowed_as_html_parser_reads_it(html):
+    """The body policy's inspector with QuickFeed before it finds what it finds without."""
+    from pufa.content import body
+
+    def checks(inspector_class):
+        inspector = inspector_class()
+        inspector.feed(html)
+        inspector.close()
+        return inspector.problems
+
+    assert body.body_checks(html) == checks(body._QuickInspector) == checks(body._Inspector)

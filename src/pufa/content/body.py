@@ -27,6 +27,7 @@ from pufa.content.models import Article
 from pufa.shared.errors import Problem
 from pufa.shared.formats import OVERLONG_REFERENCE
 from pufa.shared.frontmatter import CONTROL_CHARACTERS
+from pufa.shared.quick_html import QuickFeed
 
 ALLOWED_TAGS = frozenset(
     "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
@@ -151,6 +152,9 @@ class _Inspector(HTMLParser):
                 self.problems.append(LocalImage(value))
 
 
+class _QuickInspector(QuickFeed, _Inspector):
+    """_Inspector reading plain HTML quickly: the same calls (see quick_html), so the same checks."""
+
 
 def _style_is_alignment(style: str) -> bool:
     declarations = [d.strip() for d in style.split(";") if d.strip()]
@@ -167,7 +171,7 @@ _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")  
 def body_checks(html: str) -> list[BodyCheck]:
     """Everything in a rendered body that may not be published, and every local image it
     shows, in order: a result of the HTML alone, so `pufa check` can keep it by the HTML."""
-    inspector = _Inspector()
+    inspector = _QuickInspector()
     inspector.feed(OVERLONG_REFERENCE.sub("", html))  # Python cannot read one (see unwritable_references)
     inspector.close()
     return inspector.problems
