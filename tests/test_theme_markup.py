@@ -61,6 +61,7 @@ _PIECES = st.sampled_from([
     ' id="a"', " id=b", ' role="dialog"', " role=dialog", ' class="md-search x"', " class=md-search",
     ' aria-label="名"', " aria-labelledby=a", "dialog", "for", "autocomplete", "文", "\n",
     "id", "id=", ' id="', '"a"', "\tid=a", " id ='a'", "data-id=", "\u3000", " id=\"a'b\"", ' id="a b"', ' id="a>"', ' id=""',
+    " for='a\"b'", ' id="a"b"', ' id="ab"', " for='a b'", ' for="a>b"', " for=''", ' id="a', "a",
 ])
 
 
@@ -71,5 +72,8 @@ _PIECES = st.sampled_from([
 @example('<label for="a"></label><p id="a\u3000b">')
 @example('<label for="a"></label><p id="x" data-id=a>')
 @example('<label for="a"></label><p id ="a">')
+@example('<label for=\'a"b\'></label><p id="a"b">')  # a value holding a quote is no id
+@example('<label for="a"></label><p id="ab">')  # nor is the start of a longer one
+@example('<label for="a"></label><p id="a')  # an id may run to the page's end
 def test_the_repairs_change_what_looking_at_every_tag_would(html):
     assert repair_theme_markup(html) == _repaired_tag_by_tag(html)

@@ -10,7 +10,9 @@ so the finished page is repaired here: only those start tags change.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 _START_TAG_OPEN = re.compile(r"<(?:input|label|div)\b", re.IGNORECASE)
 """Where a start tag a repair may change opens; it runs to the first ``>``."""
@@ -19,9 +21,8 @@ _MAY_NEED_REPAIR = re.compile(r"<(?:(input)\b[^>]*autocomplete|(label)\b[^>]*for
 others, each a call into Python when every one is looked at."""
 _ATTRIBUTE = re.compile(r'\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*("[^"]*"|\'[^\']*\'|[^\s"\'>]+))?')
 _ID = re.compile(r'\sid\s*=\s*["\']?([^"\'\s>]+)')
-_PLAIN_ID = re.compile(r' id="([^"]+)"')
 _SPACED_ID = re.compile(r"id\s+=")
-_NOT_IN_PLAIN_ID = re.compile(r"[\s'>]")
+_NOT_IN_ID = re.compile(r"""["'\s>]""")
 SEARCH_NAME = "搜索本站"
 
 
@@ -33,22 +34,26 @@ def _without(tag: str, attribute: str) -> str:
     return re.sub(rf'\s{attribute}\s*=\s*("[^"]*"|\'[^\']*\'|[^\s"\'>]+)', "", tag, count=1, flags=re.IGNORECASE)
 
 
-def _ids(html: str) -> set[str]:
-    """Every id _ID finds in ``html``. Where every ``id=`` is written `` id="..."`` around a
-    value without a space, quote or ``>`` (Material's pages), a search for that literal text
-    finds the same ids in half the time."""
+def _id_test(html: str) -> Callable[[str], bool]:
+    """Whether a value is one of the ids _ID finds in ``html``. Where every ``id=`` is written
+    `` id="`` (Material's pages), a value is one when `` id="value`` is followed by what ends
+    an id (a quote, a space, ``>`` or the page's end): a search for a few words of text, not a
+    reading of the page's hundreds of ids."""
     if html.count("id=") == html.count(' id="') and not _SPACED_ID.search(html):
-        found = _PLAIN_ID.findall(html)
-        if not any(_NOT_IN_PLAIN_ID.search(value) for value in found):
-            return set(found)
-    return set(_ID.findall(html))
+        @functools.cache  # a page's labels name two or three ids, each several times
+        def is_id(value: str) -> bool:
+            if not value or _NOT_IN_ID.search(value):
+                return False
+            return re.search(f' id="{re.escape(value)}' + r"""(?:["'\s>]|\Z)""", html) is not None
+        return is_id
+    return set(_ID.findall(html)).__contains__
 
 
 def repair_theme_markup(html: str) -> str:
     """``html`` with each such start tag that needs it repaired. Tags are read from the start
     of the page: ``<label for=x>`` inside an attribute value of a ``<div>`` is part of that
     tag, and stays as it is."""
-    ids: set[str] | None = None  # found when a label first needs them
+    is_id: Callable[[str], bool] | None = None  # made when a label first needs it
     pieces, done = [], 0
     for match in _MAY_NEED_REPAIR.finditer(html):
         start = match.start()
@@ -62,9 +67,9 @@ def repair_theme_markup(html: str) -> str:
             if attributes.get("type", "").lower() == "checkbox" and "autocomplete" in attributes:
                 repaired = _without(tag, "autocomplete")
         elif name == "label":
-            if ids is None:
-                ids = _ids(html)
-            if "for" in attributes and attributes["for"] not in ids:
+            if is_id is None:
+                is_id = _id_test(html)
+            if "for" in attributes and not is_id(attributes["for"]):
                 repaired = _without(tag, "for")
         elif "dialog" in tag and attributes.get("role") == "dialog" and "aria-label" not in attributes \
                 and "aria-labelledby" not in attributes and "md-search" in attributes.get("class", "").split():
