@@ -341,15 +341,20 @@ class PageScan:
                     if self._clean is not None and not leaks:
                         self._clean.put(key, 1)
                     found += leaks
-        finally:
+        except BaseException:
             self.close()
+            raise
+        self.close(wait=True)
         return found
 
-    def close(self) -> None:
-        """Stop the scanning process (at the end, or when the build fails or the program exits)."""
+    def close(self, wait: bool = False) -> None:
+        """Stop the scanning process (at the end, or when the build fails or the program exits).
+        ``wait``, once it has nothing left to do: until its pool has shut down, or Python 3.11
+        can write to the pool's closed wake-up pipe as the program exits, printing a traceback
+        though the build succeeded (CPython gh-125451: fixed in 3.12, not in 3.11)."""
         if self._pool is not None:
             atexit.unregister(self.close)
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
         self._pending, self._batch, self._batch_keys, self._batch_bytes = [], [], [], 0
 
