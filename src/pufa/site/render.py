@@ -87,6 +87,7 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             finalize=_finalize,
+            auto_reload=False,  # each build has its own Renderer: a template is read once per build, not checked per page
         )
         self._env.filters.update(cn_date=cn_date, number=number, yaml=yaml_value, yuan=format_yuan, island=self._island)
         self._env.globals.update(globals)
