@@ -118,3 +118,29 @@ def test_pinyin_of_many_names_is_worked_out_in_a_helper_that_holds_pypinyins_dic
     assert again == {"工伤认定": found["工伤认定"], "重庆": found["重庆"]}
     assert found["重庆"] == "chongqing" and found["银行行长"] == "yinhanghangzhang"
     assert loaded_here == bool(single_process)
+
+
+PINYIN_AHEAD = """
+import json, sys
+from pufa.shared import formats
+formats.pinyin_ahead(["工伤认定", "重庆", "工伤认定"])
+ahead = formats._pinyin_ahead
+first = formats.pinyin_of(["重庆"])
+left = ahead.waiting
+found = formats.pinyin_of(["重庆", "工伤认定", "银行行长"])
+print(json.dumps([first, left, found, ahead.waiting, formats._pinyin_ahead is None, "pypinyin" in sys.modules]))
+"""
+
+
+def test_pinyin_worked_out_ahead_is_taken_from_that_helper_and_it_ends_once_all_is_taken():
+    import json
+    import subprocess
+    import sys
+
+    from pufa.shared.formats import pinyin
+
+    done = subprocess.run([sys.executable, "-c", PINYIN_AHEAD], capture_output=True, text=True, check=True)
+    first, left, found, still_waiting, ended, loaded_here = json.loads(done.stdout)
+    assert first == {"重庆": "chongqing"} and left  # 工伤认定 still to take
+    assert found == {name: pinyin(name) for name in ("重庆", "工伤认定", "银行行长")}
+    assert not still_waiting and ended and not loaded_here

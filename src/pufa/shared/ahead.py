@@ -155,6 +155,11 @@ class Ahead:
         self._stop = weakref.finalize(self, _stop, pid, read_end)  # also if the build fails, or at exit
         _running.add(self)
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a name is left whose result the build has not taken."""
+        return bool(self._names or self._results)
+
     def take(self, name: str) -> Sent | None:
         """The helper's result for ``name``, waiting for it if the helper has not got that far;
         None when it sent nothing for it or has stopped."""

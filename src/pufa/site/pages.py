@@ -22,6 +22,7 @@ from pufa.content.indexes import RelatedArticles, build_archive, build_law_index
 from pufa.content.models import Article, Column, Law, Status
 from pufa.content.readtime import reading_minutes
 from pufa.shared.cache import content_hash
+from pufa.shared.formats import pinyin_ahead
 from pufa.shared.output import Page, trusted_markup
 from pufa.site.addresses import relative_url
 from pufa.site.feeds import FORMATS, Syndication
@@ -56,6 +57,7 @@ class PageRenderer:
         self._related = RelatedArticles(self.visible, cited_law_sets(site.citations))
         self._topics = {topic.name: topic for topic in site.registries.topics}
         self._audiences = {audience.name: audience for audience in site.registries.audiences}
+        pinyin_ahead([*self._topics, *self._audiences])  # the topic and audience indexes are sorted by it
         self._renderer = renderer or Renderer(STATUS_LABELS=STATUS_LABELS)
         self.article_memo: Callable[[str, Callable[[], str]], str] | None = None
         """Given, each article page is asked of it by a key of everything the page shows, with
