@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,9 @@ def test_files_handed_to_the_scanning_process_give_the_same_leaks(tmp_path: Path
     scan.add("a/index.html", (tmp_path / "a" / "index.html").read_bytes())
     scan._send_batch()
     assert scan.running
+    scan._pending[0].future.result()
+    workers = list(scan._pool._processes)
+    assert all(os.getpriority(os.PRIO_PROCESS, worker) > os.getpriority(os.PRIO_PROCESS, 0) for worker in workers)  # the build first
     assert scan_site(tmp_path, scanned=scan.scanned, later=scan.add) == []
     manager = scan._pool._executor_manager_thread
     handed = sorted((leak.page, leak.kind) for leak in scan.leaks())
