@@ -18,6 +18,8 @@ from markupsafe import Markup
 import material
 import mkdocs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import copy_sample_project, run_build
 
 from click.testing import CliRunner
@@ -807,3 +809,18 @@ def test_a_memo_loaded_for_one_key_is_read_only_when_it_holds_that_key(tmp_path:
     assert Memo("test", {}, large=True).load(tmp_path, wanted="b" * 32).lookup("b" * 32) is None  # a value's key is not an entry
     unread = Memo("test", {}, large=True).load(tmp_path, wanted="c" * 32)
     assert unread.lookup("a" * 32) is None and unread.lookup("c" * 32) is None
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+_JSON_VALUES = st.recursive(_JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                            | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_a_large_value_written_in_pieces_is_the_json_written_whole(value):
+    """A large memo's values are written a list's or mapping's item at a time: the same text."""
+    from pufa.shared.cache import _in_pieces
+
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    assert b"".join(_in_pieces(encoder, value)) == encoder.encode(value).encode()

@@ -197,11 +197,32 @@ def _encoded(versions: Mapping[str, str], entries: Mapping[str, Any], large: boo
             raise TypeError(f"a memo's keys are text, not {type(name).__name__}")
         yield separator + encoder.encode(name).encode() + b":"
         if large:
-            yield from (piece.encode() for piece in encoder.iterencode(value))
+            yield from _in_pieces(encoder, value)
         else:
             yield encoder.encode(value).encode()
         separator = b","
     yield b"}}"
+
+
+def _in_pieces(encoder: json.JSONEncoder, value: Any, depth: int = 3) -> Iterator[bytes]:
+    """``encoder.encode(value)``, a list's or a mapping's items one at a time, down to ``depth``
+    levels: a page at a time is little memory, and each item is encoded in C (the encoder's
+    ``iterencode`` runs in Python, token by token: 0.3 s a cold build at 2,000 articles)."""
+    if depth and isinstance(value, list):
+        yield b"["
+        for number, item in enumerate(value):
+            if number:
+                yield b","
+            yield from _in_pieces(encoder, item, depth - 1)
+        yield b"]"
+    elif depth and isinstance(value, dict) and all(type(key) is str for key in value):
+        yield b"{"
+        for number, (key, item) in enumerate(value.items()):
+            yield (b"," if number else b"") + encoder.encode(key).encode() + b":"
+            yield from _in_pieces(encoder, item, depth - 1)
+        yield b"}"
+    else:
+        yield encoder.encode(value).encode()
 
 
 LEFTOVER_AGE = 3600
