@@ -289,8 +289,9 @@ class SiteBuild:
             self._take_masked_texts()
             pages += self.disclosure_pages.pages()
         pages += self.stats_pages.pages()
-        self._site_pages.save_and_release(self.root)  # complete: the pages hold what they need of it
-        self._article_pages.save_and_release(self.root)
+        if not self.preview:  # complete: the pages hold what they need of it (`mkdocs serve` saves after the build)
+            self._site_pages.save_and_release(self.root)
+            self._article_pages.save_and_release(self.root)
         release_stock_tagger()  # everything published is masked by now
         articles = {article.src_uri: article.source for article in self.site.articles}
         files = [
@@ -551,12 +552,13 @@ class SiteBuild:
 
     def _keep_caches(self) -> None:
         """Save what this build adds to the caches (tens of megabytes of JSON, and the rendering
-        pack put in place)."""
+        pack put in place): for `mkdocs serve`, in a thread once the browser has the pages, the
+        generated pages too (0.3 s of each rebuild after an edit at 2,000 articles)."""
         if self._renderings is not None:
             self._renderings.close()
         if self._search is None or not self._search.finish():  # else the search helper kept them
             self._keep_segments()
-        for memo in (self._names, self._entries, self._clean_files, self._bodies):
+        for memo in (self._site_pages, self._article_pages, self._names, self._entries, self._clean_files, self._bodies):
             if memo is not None:
                 memo.save(self.root)
 
