@@ -26,6 +26,7 @@ _NOT_IN_ID = re.compile(r"""["'\s>]""")
 SEARCH_NAME = "搜索本站"
 
 
+@functools.lru_cache(maxsize=4096)  # the theme writes the same tags on every page; read only
 def _attributes(tag: str) -> dict[str, str]:
     return {name.lower(): (value or "").strip("\"'") for name, value in _ATTRIBUTE.findall(tag)}
 
