@@ -347,3 +347,32 @@ def test_materials_search_plugin_strips_the_attributes_the_quick_way_with_the_sa
     assert quick == [html]
     assert page.content == re.sub(search.MATERIAL_ATTRIBUTE_STRIP, "", html)
     assert material_search.re.split(r"\s", "a b") == ["a", "b"]  # the rest of re, as it was
+
+
+def test_material_segments_chinese_with_its_pattern_compiled_once_and_the_same_result(monkeypatch):
+    from backrefs import bre
+    from material.plugins.search import plugin as material_search
+
+    from pufa.content import search
+    from pufa.shared.cache import Memo
+
+    settings_ = {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}, "jieba_dict": None, "jieba_dict_user": None}
+    texts = ["职工申请工伤认定 abc 劳动合同", "拖欠工资，可以投诉。", "no Chinese", "二倍工资\u3000经济补偿"]
+    monkeypatch.setattr(material_search, "bre", bre)  # as Material has it
+    expected = [material_search.SearchIndex(**settings_)._segment_chinese(text) for text in texts]
+    compiled = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(bre, name)
+
+        def compile(self, *args):
+            compiled.append(args)
+            return bre.compile(*args)
+
+    monkeypatch.setattr(material_search, "bre", Counting())
+    index = material_search.SearchIndex(**settings_)
+    search.RememberedEntries(index, Memo("search-entries-test", {}))
+    assert isinstance(material_search.bre, search._CompiledOnce)
+    assert [index._segment_chinese(text) for text in texts] == expected
+    assert len(compiled) == 1

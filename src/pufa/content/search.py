@@ -395,12 +395,39 @@ class _QuickerRe:
         return re.sub(pattern, repl, string, count, flags)
 
 
+class _CompiledOnce:
+    """backrefs' ``bre`` as Material's search module sees it: the same, with each pattern
+    compiled once. Material compiles its Han-script pattern for every title and text it
+    segments (a tenth of the search helper's time); a compiled Bre is immutable."""
+
+    def __init__(self, bre: Any):
+        self._bre = bre
+        self._compiled: dict[tuple[str, int], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bre, name)
+
+    def compile(self, pattern: Any, flags: int = 0, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or type(pattern) is not str or not isinstance(flags, int):
+            return self._bre.compile(pattern, flags, *args, **kwargs)
+        key = (pattern, int(flags))  # re.UNICODE and its value alike
+        if key not in self._compiled:
+            self._compiled[key] = self._bre.compile(pattern, flags)
+        return self._compiled[key]
+
+
 def _quick_attribute_strip(index: Any) -> None:
-    """The search ``index``'s module (Material's, where the plugin strips the attributes)
-    given _QuickerRe for its ``re``; a module that does not use re is left as it is."""
+    """The search ``index``'s module (Material's, where the plugin strips the attributes and
+    segments Chinese) given _QuickerRe for its ``re`` and _CompiledOnce for its ``bre``; what
+    it does not use is left as it is."""
     module = sys.modules.get(type(index).__module__)
-    if module is not None and getattr(module, "re", None) is re:
+    if module is None:
+        return
+    if getattr(module, "re", None) is re:
         module.re = _QuickerRe()
+    bre = getattr(module, "bre", None)
+    if callable(getattr(bre, "compile", None)) and not isinstance(bre, _CompiledOnce):
+        module.bre = _CompiledOnce(bre)
 
 
 def forget_segmentation() -> None:
