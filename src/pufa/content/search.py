@@ -260,7 +260,7 @@ class RememberedEntries:
 
     def __init__(self, index: Any, memo: Memo, segments: Memo | None = None):
         self._index, self._memo, self._segments = index, memo, segments
-        _quick_attribute_strip(index)
+        _quicker_material_module(index)
         self._make, self._generate = index.add_entry_from_context, index.generate_search_index
         self._breaks = RedundantBreaks(getattr(index, "config", {}).get("separator"))
         self._ahead: Ahead | None = None
@@ -368,8 +368,8 @@ _ONE_SPACE = re.compile(r"\s")
 
 def without_search_attributes(html: str) -> str:
     """What ``re.sub(MATERIAL_ATTRIBUTE_STRIP, "", html)`` gives. That pattern opens with an
-    optional space, so Python's re tries it at every character of every page (half a second at
-    2,000 articles); found from its literal part instead, each match is taken with the space
+    optional space, so Python's re tries it at every character of every page (0.2 s at 2,000
+    articles); found from its literal part instead, each match is taken with the space
     before it when there is one, which is where the pattern itself would have matched."""
     pieces, done = [], 0
     for found in _SEARCH_ATTRIBUTE.finditer(html):
@@ -416,7 +416,7 @@ class _CompiledOnce:
         return self._compiled[key]
 
 
-def _quick_attribute_strip(index: Any) -> None:
+def _quicker_material_module(index: Any) -> None:
     """The search ``index``'s module (Material's, where the plugin strips the attributes and
     segments Chinese) given _QuickerRe for its ``re`` and _CompiledOnce for its ``bre``; what
     it does not use is left as it is."""

@@ -8,7 +8,10 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pufa.shared.ahead import Ahead
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -25,7 +28,7 @@ def pinyin(text: str) -> str:
 _PINYIN_FOUND: dict[str, str] = {}
 """``pinyin`` of every text this process asked ``pinyin_of`` for: a `mkdocs serve` rebuild
 (which makes no helper) asks for the same names again, and would load pypinyin for them."""
-_pinyin_ahead: Any = None
+_pinyin_ahead: Ahead | None = None
 """The helper ``pinyin_ahead`` started, until ``pinyin_of`` has taken all it works out."""
 
 
@@ -63,7 +66,7 @@ def pinyin_of(texts: Iterable[str]) -> dict[str, str]:
     return {text: _PINYIN_FOUND[text] for text in texts}
 
 
-def _take_pinyin(helper: Any, texts: list[str]) -> None:
+def _take_pinyin(helper: Ahead, texts: list[str]) -> None:
     for text in texts:
         if text not in _PINYIN_FOUND:
             sent = helper.take(text)
