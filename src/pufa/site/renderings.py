@@ -39,6 +39,10 @@ UNREAD_SETTINGS = frozenset({"site_dir"})
 """Settings no template reads: a build into another folder renders the same pages."""
 
 
+_NAMES: dict[type, str] = {}
+"""Each type's module and name, as ``plain`` writes it."""
+
+
 class Unkeyed(Exception):
     """A value the key cannot spell out: the page it belongs to is rendered anew."""
 
@@ -52,7 +56,11 @@ def plain(value: Any, strict: bool = True) -> Any:
     kind = type(value)
     if value is None or kind in (bool, int, float, str):
         return value
-    name = f"{kind.__module__}.{kind.__qualname__}"
+    name = _NAMES.get(kind) or _NAMES.setdefault(kind, f"{kind.__module__}.{kind.__qualname__}")
+    if kind is list or kind is tuple:  # as below, without asking the other types first (every page's key)
+        return [name, [plain(item, strict) for item in value]]
+    if kind is dict:
+        return [name, [[plain(key, strict), plain(item, strict)] for key, item in value.items()]]
     for base in (bool, int, float, str):
         if isinstance(value, base):  # Markup, an enumeration: their type and plain value
             return [name, base(value)]
