@@ -17,7 +17,7 @@ from pufa.site.settings import read_mkdocs_yml
 SEPARATOR = next(p["search"]["separator"] for p in read_mkdocs_yml(REPO)["plugins"] if isinstance(p, dict) and "search" in p)
 
 PIECES = st.sampled_from(["工伤", "认定", "劳动仲裁", "，", "。", "《", "》", "“", "”", " ", "<p>", "</p>", "2023", "年",
-                          "%", "-", "a", "\n", "（", "）", "×", ":", "、", "·", "｜"])
+                          "%", "-", "a", "\n", "（", "）", "×", ":", "、", "·", "｜", "<", ">", "<br/>", "a>b", "<li"])
 
 
 def as_material_writes(pieces: list[str]) -> str:
@@ -31,8 +31,18 @@ def as_material_writes(pieces: list[str]) -> str:
 
 
 def words(text: str) -> list[str]:
-    """What the browser's search splits an entry into (lunr splits at the separator)."""
-    return [word for word in re.split(SEPARATOR, text) if word]
+    """What the browser's search splits an entry into: Material's tokenizer takes the runs of
+    text between tags as its ``extract`` finds them (a ``<`` ends a run, a ``>`` ends a tag and
+    what came since the run ended) and splits each at the separator."""
+    runs, start = [], 0
+    for end, char in enumerate(text):
+        if char == "<" and end > start:
+            runs.append(text[start:end])
+            start = end
+        elif char == ">":
+            start = end + 1
+    runs.append(text[start:])
+    return [word for run in runs for word in re.split(SEPARATOR, run) if word]
 
 
 @settings(max_examples=300, deadline=None)
@@ -47,11 +57,13 @@ def test_the_compact_index_splits_into_the_same_words(titles, texts):
     assert len(compact_index(original).encode()) <= len(original.encode())
 
 
-def test_word_breaks_beside_punctuation_go_and_those_between_words_and_after_tags_stay():
-    text = f"<p>{WORD_BREAK}工伤{WORD_BREAK}认定{WORD_BREAK}，{WORD_BREAK}劳动{WORD_BREAK}仲裁{WORD_BREAK}。</p>"
+def test_word_breaks_beside_punctuation_and_tags_go_and_those_between_words_stay():
+    text = (f"<p>{WORD_BREAK}工伤{WORD_BREAK}认定{WORD_BREAK}，{WORD_BREAK}劳动{WORD_BREAK}仲裁{WORD_BREAK}。</p>"
+            f"<li>{WORD_BREAK}拨打 12333 咨询{WORD_BREAK}</li>")
     index = {"config": {"separator": SEPARATOR}, "docs": [{"location": "a/", "title": "", "text": text}]}
     compact = json.loads(compact_index(json.dumps(index)))["docs"][0]["text"]
-    assert compact == f"<p>{WORD_BREAK}工伤{WORD_BREAK}认定，劳动{WORD_BREAK}仲裁。</p>"
+    assert compact == f"<p>工伤{WORD_BREAK}认定，劳动{WORD_BREAK}仲裁。</p><li>拨打 12333 咨询</li>"
+    assert words(compact) == words(text) == ["工伤", "认定", "劳动", "仲裁", "拨打", "12333", "咨询"]
 
 
 class _Index:
@@ -143,7 +155,7 @@ def test_the_index_material_writes_is_compacted_on_the_way():
     index.add_entry_from_context(_page(content=f"<p>{WORD_BREAK}工伤{WORD_BREAK}，{WORD_BREAK}认定</p>"))
     written = index.generate_search_index(None)
     assert written == compact_index(_Index.generate_search_index(index, None))
-    assert f"<p>{WORD_BREAK}工伤，认定</p>" in written  # unescaped, without the break beside ，
+    assert "<p>工伤，认定</p>" in written  # unescaped, without the breaks beside ， and the tag
 
 
 

@@ -440,7 +440,7 @@ def forget_segmentation() -> None:
 
 def compact_index(text: str) -> str:
     """The same search index in fewer bytes: UTF-8 instead of \\uXXXX escapes, and without
-    the word breaks that stand beside a separator anyway (see ``RedundantBreaks``)."""
+    the word breaks that stand beside a separator or a tag anyway (see ``RedundantBreaks``)."""
     index = json.loads(text)
     breaks = RedundantBreaks(index.get("config", {}).get("separator"))
     for entry in index.get("docs", []):
@@ -448,17 +448,24 @@ def compact_index(text: str) -> str:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
+_AT_A_TAG = f"{WORD_BREAK}+(?=<)|(?<=>){WORD_BREAK}+"
+"""Word breaks just before a ``<`` or just after a ``>``: Material's search reads an entry's
+text between tags (its ``extract``: a ``<`` ends a run of text, a ``>`` starts one) and
+splits each run at the separator, so a break at either end of a run splits nothing."""
+
+
 class RedundantBreaks:
     """Drops the word breaks that stand beside a character the index's ``separator`` splits
-    at (around each ，。《》 and space): they split nothing more, so every entry gives the search
-    the same words as before. A break run goes when the character before or after it splits;
-    the characters tested so far are remembered, so each is tested once per index."""
+    at (around each ，。《》 and space), or at a tag (see _AT_A_TAG): they split nothing more,
+    so every entry gives the search the same words as before. A break run goes when the
+    character before or after it splits; the characters tested so far are remembered, so each
+    is tested once per index."""
 
     def __init__(self, separator: str | None):
         self._separator = re.compile(separator or r"[\s\-]+")
         self._tested = {WORD_BREAK}
         self._splitting: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern = re.compile(_AT_A_TAG)
 
     def drop_from(self, entry: dict[str, Any]) -> None:
         """Drop the redundant breaks from ``entry``'s title and text, in place."""
@@ -475,8 +482,8 @@ class RedundantBreaks:
             if splitting:
                 self._splitting |= splitting
                 chars = "".join(re.escape(char) for char in sorted(self._splitting))
-                self._pattern = re.compile(f"{WORD_BREAK}+(?=[{chars}])|(?<=[{chars}]){WORD_BREAK}+")
-        return self._pattern.sub("", text) if self._pattern is not None else text
+                self._pattern = re.compile(f"{WORD_BREAK}+(?=[{chars}])|(?<=[{chars}]){WORD_BREAK}+|{_AT_A_TAG}")
+        return self._pattern.sub("", text)
 
 
 def material_default_index(text: str) -> str:
