@@ -210,7 +210,7 @@ def report(work: Path, args: argparse.Namespace) -> int:
         ("网站大小", f"pufa {pages['cold'][1] / 2**20:.0f} MB / Material {pages['bare'][1] / 2**20:.0f} MB",
          f"{pages['cold'][1] / pages['bare'][1]:.2f}×", ""),
         ("搜索索引", f"pufa {index['cold'] / 2**20:.1f} MB / Material {index['bare'] / 2**20:.1f} MB",
-         f"{index['cold'] / index['bare']:.0%}", "≤ 50%"),
+         f"{index['cold'] / index['bare']:.1%}", "≤ 50%"),
         ("搜索结果（文章）与 Material 相同", "是" if same else "否", "", "是"),
         ("冷热两次构建的输出逐字节相同", "是" if identical else "否", "", "是"),
         ("pufa check", f"{check_cold:.2f} s（无缓存） / {check_warm:.2f} s（有缓存）", "", ""),
