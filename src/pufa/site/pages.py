@@ -184,16 +184,17 @@ class PageRenderer:
         source) and its reading figures."""
         if article is None:
             return ""
-        found = self._fingerprints.get(id(article))
-        if found is None:
-            found = self._fingerprints[id(article)] = content_hash(repr(article), repr(self.reads_of(article)))
-        return found
+        return self._once(article, lambda: content_hash(repr(article), repr(self.reads_of(article))))
 
     def _law_fingerprint(self, law: Law) -> str:
         """Everything a page can show of ``law``, spelled out once for all the articles citing it."""
-        found = self._fingerprints.get(id(law))
+        return self._once(law, lambda: content_hash(repr(law)))
+
+    def _once(self, shown: object, spell: Callable[[], str]) -> str:
+        """``spell()`` for ``shown`` (an article or law of this build), worked out once."""
+        found = self._fingerprints.get(id(shown))
         if found is None:
-            found = self._fingerprints[id(law)] = content_hash(repr(law))
+            found = self._fingerprints[id(shown)] = spell()
         return found
 
     def column_pages(self, column: Column, articles: list[Article]) -> list[Page]:
